@@ -1,0 +1,114 @@
+/* Cells on Trial: the static front end.
+ * Drives every [data-explorer] (precomputed states switched by native
+ * controls), draws plotly figures from embedded JSON with the site's own
+ * plotly.js, and gives self-check questions their feedback.  No kernel, no
+ * network: everything it needs is in the page. */
+(function () {
+  "use strict";
+
+  var PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+
+  function setPath(target, path, value) {
+    var keys = path.split(".");
+    for (var i = 0; i < keys.length - 1; i++) {
+      target = Array.isArray(target) ? target[parseInt(keys[i], 10)] : target[keys[i]];
+    }
+    var last = keys[keys.length - 1];
+    if (Array.isArray(target)) { target[parseInt(last, 10)] = value; } else { target[last] = value; }
+  }
+
+  function draw(el, fig) {
+    if (!window.Plotly) {
+      el.textContent = "This figure needs plotly.js, which did not load.";
+      return;
+    }
+    window.Plotly.react(el, fig.data || [], fig.layout || {}, PLOT_CONFIG);
+  }
+
+  function initExplorer(root) {
+    var data = JSON.parse(root.querySelector("script.tsx-data").textContent);
+    var controls = [];
+    root.querySelectorAll("[data-index]").forEach(function (el) {
+      controls[parseInt(el.getAttribute("data-index"), 10)] = el;
+    });
+    var readouts = root.querySelectorAll("[data-readout]");
+    var conclusion = root.querySelector("[data-conclusion]");
+    var figure = root.querySelector(".tsx-figure");
+
+    function stateIndex() {
+      var idx = 0;
+      data.controls.forEach(function (c, i) {
+        idx = idx * c.size + parseInt(controls[i].value, 10);
+      });
+      return idx;
+    }
+
+    function update() {
+      var idx = stateIndex();
+      var state = data.states[idx];
+      controls.forEach(function (el) {
+        if (el.type === "range") {
+          var label = JSON.parse(el.getAttribute("data-labels"))[parseInt(el.value, 10)];
+          el.setAttribute("aria-valuetext", label);
+          var out = root.querySelector('output[for="' + el.id + '"]');
+          if (out) { out.textContent = label; }
+        }
+      });
+      readouts.forEach(function (el) {
+        el.textContent = data.strings[state[0][parseInt(el.getAttribute("data-readout"), 10)]];
+      });
+      var fig = JSON.parse(JSON.stringify(data.template));
+      data.slots.forEach(function (path, k) { setPath(fig, path, state[1][k]); });
+      draw(figure, fig);
+      conclusion.textContent = data.strings[state[2]];
+      root.setAttribute("data-state", String(idx));
+    }
+
+    controls.forEach(function (el) {
+      el.addEventListener("input", update);
+      el.addEventListener("change", update);
+    });
+    update();
+  }
+
+  function initFigure(holder) {
+    var fig = JSON.parse(holder.querySelector("script").textContent);
+    var plot = document.createElement("div");
+    plot.className = "tsx-plotly-plot";
+    holder.appendChild(plot);
+    draw(plot, fig);
+  }
+
+  function initQuestion(fieldset) {
+    var verdict = fieldset.querySelector(".tsx-verdict");
+    fieldset.querySelectorAll('input[type="radio"]').forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        fieldset.querySelectorAll(".tsx-feedback").forEach(function (p) {
+          p.hidden = p.getAttribute("data-for") !== radio.id;
+        });
+        var chosen = fieldset.querySelector('.tsx-feedback[data-for="' + radio.id + '"]');
+        var right = chosen && chosen.classList.contains("tsx-right");
+        fieldset.classList.toggle("tsx-answered-right", right);
+        fieldset.classList.toggle("tsx-answered-wrong", !right);
+        verdict.textContent = right ? "Correct." : "Not quite: read why, then try another option.";
+      });
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("[data-explorer]").forEach(function (root) {
+      try { initExplorer(root); } catch (err) {
+        root.insertAdjacentHTML("beforeend", '<p class="tsx-error">This explorer could not start.</p>');
+        throw err;
+      }
+    });
+    document.querySelectorAll(".tsx-plotly").forEach(initFigure);
+    document.querySelectorAll(".tsx-question").forEach(initQuestion);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

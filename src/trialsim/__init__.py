@@ -1,0 +1,9 @@
+"""trialsim: the engine of the Cells on Trial course.
+
+Simulators are pure functions of plain parameters (``trialsim.proportions``,
+``trialsim.recovery`` and the modules for later chapters); an
+``trialsim.explorer.Explorer`` turns one of them into an interactive
+explorer with a live (ipywidgets) and a static (precomputed HTML) front end.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,72 @@
+"""Conclusions derived from numbers by rules.
+
+An explorer never stores a typed sentence per state.  It declares a short,
+ordered list of ``Rule``s; the first rule whose condition holds for the
+state's numbers says the sentence, with the numbers formatted into it.  The
+format spec ``P`` prints a probability for a reader ("less than 0.1%",
+"3%", "more than 99%") and ``N`` a count with thousands separators.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+def percent(p: float) -> str:
+    """A probability as a reader-friendly percentage."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "n/a"
+    if p <= 0:
+        return "0%"
+    if p < 0.001:
+        return "less than 0.1%"
+    if p < 0.0995:
+        return f"{p * 100:.1f}".rstrip("0").rstrip(".") + "%"
+    if p >= 1:
+        return "100%"
+    if p > 0.99:
+        return "more than 99%"
+    return f"{p * 100:.0f}%"
+
+
+class _Fact:
+    """A number that knows the course's extra format specs."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        if spec == "P":
+            return percent(float(self.value))
+        if spec == "N":
+            return f"{int(self.value):,}"
+        return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Say ``say`` (a ``str.format`` template over the facts) when ``when``
+    holds; a rule with ``when=None`` always holds and must come last."""
+
+    say: str
+    when: Callable[[Mapping], bool] | None = None
+
+
+class Rules:
+    def __init__(self, *rules: Rule):
+        if not rules or rules[-1].when is not None:
+            raise ValueError("the last rule must have when=None, so every state gets a sentence")
+        self.rules = rules
+
+    def __call__(self, facts: Mapping) -> str:
+        for rule in self.rules:
+            if rule.when is None or rule.when(facts):
+                return rule.say.format_map({k: _Fact(v) for k, v in facts.items()})
+        raise AssertionError("unreachable: the last rule always holds")

@@ -1,0 +1,78 @@
+"""Access to the course's data sets in ``datasets/``.
+
+Every file has a schema here (the columns it must have).  A missing file or
+column fails with a message that names it, so a broken data set stops the
+build with a clear reason instead of a wrong number on a page.
+
+The folder is found, in order: ``$TRIALSIM_DATA``, then ``datasets/`` at the
+root of the checkout this package was installed from (``pip install -e .``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+STATUSES = {"P", "R", "P;R", "S", "NC", "illustrative"}
+
+SCHEMAS: dict[str, list[str]] = {
+    # one fact per row: a key, its value, the FACTS.md status and the citation
+    "celltop_summary": ["key", "value", "status", "source", "description"],
+}
+
+
+class DataError(Exception):
+    """A data set is missing, incomplete or malformed."""
+
+
+def datasets_dir() -> Path:
+    env = os.environ.get("TRIALSIM_DATA")
+    path = Path(env) if env else Path(__file__).resolve().parents[2] / "datasets"
+    if not path.is_dir():
+        raise DataError(
+            f"datasets folder not found at {path}: set TRIALSIM_DATA to the course's "
+            "datasets/ folder, or install trialsim from a checkout with `pip install -e .`"
+        )
+    return path
+
+
+def load(name: str, folder: Path | None = None) -> pd.DataFrame:
+    """Load ``datasets/<name>.csv`` and check it has its schema's columns."""
+    if name not in SCHEMAS:
+        raise DataError(f"unknown data set {name!r}: known data sets are {', '.join(sorted(SCHEMAS))}")
+    path = Path(folder or datasets_dir()) / f"{name}.csv"
+    if not path.is_file():
+        raise DataError(f"data set {name!r} is missing: expected the file {path}")
+    frame = pd.read_csv(path)
+    missing = [c for c in SCHEMAS[name] if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"data set {name!r} ({path.name}) lacks column(s) {', '.join(missing)}; "
+            f"it must have {', '.join(SCHEMAS[name])}"
+        )
+    if "status" in frame.columns:
+        bad = sorted(set(frame["status"].astype(str)) - STATUSES)
+        if bad:
+            raise DataError(
+                f"data set {name!r} has unknown status value(s) {', '.join(bad)}: "
+                f"allowed {', '.join(sorted(STATUSES))}"
+            )
+    return frame
+
+
+def facts(name: str, folder: Path | None = None) -> dict[str, float | int]:
+    """A key/value data set as a dict of numbers (whole numbers as int)."""
+    frame = load(name, folder)
+    if frame["key"].duplicated().any():
+        dupes = ", ".join(sorted(frame.loc[frame["key"].duplicated(), "key"]))
+        raise DataError(f"data set {name!r} repeats key(s) {dupes}: each key must appear once")
+    out: dict[str, float | int] = {}
+    for key, value in zip(frame["key"], frame["value"]):
+        try:
+            number = float(value)
+        except ValueError:
+            raise DataError(f"data set {name!r}: value of {key!r} is {value!r}, not a number") from None
+        out[key] = int(number) if number.is_integer() else number
+    return out

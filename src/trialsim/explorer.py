@@ -1,0 +1,365 @@
+"""One explorer declaration, two front ends.
+
+A chapter declares an ``Explorer``: its controls (each a finite list of
+labelled values with a default), the simulator it drives, the numbers it
+shows (``Readout``), a figure template whose variable parts are ``slots``
+(paths into the plotly figure dict), and the ``Rules`` that turn the numbers
+into a one-sentence conclusion.
+
+* ``explorer.live()`` gives ipywidgets controls and a plotly FigureWidget that
+  recompute on each change (JupyterLab).
+* ``explorer.static_html()`` computes every combination of control values and
+  embeds the numbers, the figure slot values and the sentences as JSON in a
+  ``data-explorer`` container that ``book/static/course.js`` drives with no
+  kernel: native labelled ``<select>``/``<input type=range>`` controls, an
+  ``aria-live`` conclusion, the figure redrawn with ``Plotly.react``.
+* ``explorer.show()`` picks the front end: static while the book is built
+  (``TRIALSIM_FRONTEND=static``, set by the course's Sphinx extension), live
+  in a notebook.
+
+The static page and the live widgets fill the same template through the same
+slot paths, so what a learner sees cannot differ between the two.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import itertools
+import json
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .conclude import Rules
+
+
+@dataclass(frozen=True)
+class Control:
+    """A control: ``options`` is a sequence of (label shown, value passed)."""
+
+    name: str
+    label: str
+    options: tuple[tuple[str, Any], ...]
+    default: Any
+    kind: str = "select"  # "select" for categories, "range" for an ordered scale
+    help: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "options", tuple((str(a), b) for a, b in self.options))
+        values = [v for _, v in self.options]
+        if len(values) < 2:
+            raise ValueError(f"control {self.name!r} needs at least two options")
+        if len(set(map(repr, values))) != len(values):
+            raise ValueError(f"control {self.name!r} has repeated values")
+        if self.default not in values:
+            raise ValueError(f"control {self.name!r}: default {self.default!r} is not one of its values")
+        if self.kind not in ("select", "range"):
+            raise ValueError(f"control {self.name!r}: kind must be 'select' or 'range', not {self.kind!r}")
+
+    @property
+    def values(self) -> list:
+        return [v for _, v in self.options]
+
+    def index(self, value) -> int:
+        try:
+            return self.values.index(value)
+        except ValueError:
+            allowed = ", ".join(repr(v) for v in self.values)
+            raise ValueError(f"{self.name}={value!r} is not allowed: choose one of {allowed}") from None
+
+
+@dataclass(frozen=True)
+class Readout:
+    """A number shown beside the figure: ``show`` formats it from the facts."""
+
+    label: str
+    show: Callable[[Mapping], str]
+
+
+@dataclass
+class Outcome:
+    """What one state of an explorer shows."""
+
+    params: dict
+    numbers: dict
+    shown: list[str]
+    slots: list
+    conclusion: str
+
+
+def set_path(target, path: str, value) -> None:
+    """Set ``value`` at a dotted ``path`` ("data.0.x.1") inside dicts and lists
+    (course.js does the same in the browser)."""
+    keys = path.split(".")
+    for key in keys[:-1]:
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    last = keys[-1]
+    if isinstance(target, list):
+        target[int(last)] = value
+    else:
+        target[last] = value
+
+
+def _clean(value):
+    """A JSON-friendly, compact number: rounded to 4 significant digits, NaN as None."""
+    if value is None:
+        return None
+    value = float(value)
+    if math.isnan(value) or math.isinf(value):
+        return None
+    if value == 0:
+        return 0
+    rounded = float(f"{value:.4g}")
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+@dataclass
+class Explorer:
+    name: str
+    title: str
+    controls: Sequence[Control]
+    simulate: Callable[..., Mapping]
+    readouts: Sequence[Readout]
+    figure_template: dict
+    slots: Sequence[tuple[str, Callable[[Mapping], Any]]]
+    rules: Rules
+    page: str = ""
+    figure_label: str = ""
+    note: str = ""
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        names = [c.name for c in self.controls]
+        if len(set(names)) != len(names):
+            raise ValueError(f"explorer {self.name!r} repeats a control name")
+        self.figure_template = copy.deepcopy(self.figure_template)
+        for path, _ in self.slots:  # fail at declaration, not in a learner's browser
+            set_path(copy.deepcopy(self.figure_template), path, None)
+
+    # ---- the engine ---------------------------------------------------
+    @property
+    def defaults(self) -> dict:
+        return {c.name: c.default for c in self.controls}
+
+    def states(self):
+        """Every combination of control values, as dicts, in row-major order
+        (the last control varies fastest), the order of the static payload."""
+        for combo in itertools.product(*(c.values for c in self.controls)):
+            yield dict(zip((c.name for c in self.controls), combo))
+
+    @property
+    def n_states(self) -> int:
+        return math.prod(len(c.options) for c in self.controls)
+
+    def outcome(self, **params) -> Outcome:
+        full = self.defaults
+        unknown = set(params) - set(full)
+        if unknown:
+            raise ValueError(
+                f"unknown control(s) {', '.join(sorted(unknown))} for explorer {self.name!r}: "
+                f"its controls are {', '.join(full)}"
+            )
+        full.update(params)
+        for control in self.controls:
+            control.index(full[control.name])  # validates the value
+        numbers = {k: _scalar(v) for k, v in self.simulate(**full).items()}
+        facts = {**full, **numbers}
+        return Outcome(
+            params=full,
+            numbers=numbers,
+            shown=[r.show(facts) for r in self.readouts],
+            slots=[_clean(fn(facts)) for _, fn in self.slots],
+            conclusion=self.rules(facts),
+        )
+
+    def figure_dict(self, outcome: Outcome) -> dict:
+        fig = copy.deepcopy(self.figure_template)
+        for (path, _), value in zip(self.slots, outcome.slots):
+            set_path(fig, path, value)
+        return fig
+
+    def figure(self, outcome: Outcome | None = None):
+        import plotly.graph_objects as go
+
+        return go.Figure(self.figure_dict(outcome or self.outcome()))
+
+    # ---- static front end ---------------------------------------------
+    def payload(self) -> dict:
+        """Every state as [readout string indices, slot values, sentence index];
+        readouts and sentences share one deduplicated string table."""
+        if "payload" in self._cache:
+            return self._cache["payload"]
+        strings: dict[str, int] = {}
+
+        def ref(text: str) -> int:
+            return strings.setdefault(text, len(strings))
+
+        states = []
+        for params in self.states():
+            out = self.outcome(**params)
+            states.append([[ref(s) for s in out.shown], out.slots, ref(out.conclusion)])
+        payload = {
+            "name": self.name,
+            "controls": [{"name": c.name, "size": len(c.options)} for c in self.controls],
+            "readouts": [r.label for r in self.readouts],
+            "template": self.figure_template,
+            "slots": [p for p, _ in self.slots],
+            "strings": list(strings),
+            "states": states,
+        }
+        self._cache["payload"] = payload
+        return payload
+
+    def payload_json(self) -> str:
+        return json.dumps(self.payload(), separators=(",", ":"), allow_nan=False)
+
+    def static_html(self) -> str:
+        """The explorer as self-contained HTML for the static site."""
+        default = self.outcome()
+        dom = f"tsx-{self.name}"
+        esc = html.escape
+        parts = [
+            f'<div class="tsx-explorer" data-explorer="{esc(self.name)}" id="{dom}">',
+            f'<p class="tsx-title">{esc(self.title)}</p>',
+        ]
+        if self.note:
+            parts.append(f'<p class="tsx-note">{esc(self.note)}</p>')
+        parts.append('<div class="tsx-controls">')
+        for i, c in enumerate(self.controls):
+            cid = f"{dom}-{c.name}"
+            current = c.index(c.default)
+            help_id = f"{cid}-help"
+            described = f' aria-describedby="{help_id}"' if c.help else ""
+            parts.append(f'<div class="tsx-control"><label for="{cid}">{esc(c.label)}</label>')
+            if c.kind == "range":
+                labels = json.dumps([lab for lab, _ in c.options])
+                parts.append(
+                    f'<div class="tsx-range"><input type="range" id="{cid}" name="{esc(c.name)}" '
+                    f'min="0" max="{len(c.options) - 1}" step="1" value="{current}" '
+                    f'data-index="{i}" data-labels="{esc(labels)}" '
+                    f'aria-valuetext="{esc(c.options[current][0])}"{described}>'
+                    f'<output for="{cid}" id="{cid}-out">{esc(c.options[current][0])}</output></div>'
+                )
+            else:
+                opts = "".join(
+                    f'<option value="{j}"{" selected" if j == current else ""}>{esc(lab)}</option>'
+                    for j, (lab, _) in enumerate(c.options)
+                )
+                parts.append(
+                    f'<select id="{cid}" name="{esc(c.name)}" data-index="{i}"{described}>{opts}</select>'
+                )
+            if c.help:
+                parts.append(f'<span class="tsx-help" id="{help_id}">{esc(c.help)}</span>')
+            parts.append("</div>")
+        parts.append("</div>")
+        parts.append('<dl class="tsx-readouts">')
+        for j, (r, value) in enumerate(zip(self.readouts, default.shown)):
+            parts.append(f'<div><dt>{esc(r.label)}</dt><dd data-readout="{j}">{esc(value)}</dd></div>')
+        parts.append("</dl>")
+        parts.append(
+            f'<div class="tsx-figure" role="img" aria-label="{esc(self.figure_label or self.title)}"></div>'
+        )
+        parts.append(
+            '<p class="tsx-conclusion"><strong>What a careful reader may conclude: </strong>'
+            f'<span data-conclusion aria-live="polite">{esc(default.conclusion)}</span></p>'
+        )
+        data = self.payload_json().replace("</", "<\\/")
+        parts.append(f'<script type="application/json" class="tsx-data">{data}</script>')
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    # ---- live front end -----------------------------------------------
+    def live(self):
+        """ipywidgets controls, readouts, a plotly FigureWidget and the
+        conclusion, recomputed on every change."""
+        return LiveExplorer(self)
+
+    def show(self):
+        """Display the explorer: static HTML while the book is built, live widgets otherwise."""
+        from IPython.display import HTML, display
+
+        if static_mode():
+            display(HTML(self.static_html()))
+        else:
+            display(self.live())
+
+
+def static_mode() -> bool:
+    return os.environ.get("TRIALSIM_FRONTEND", "") == "static"
+
+
+def _scalar(value):
+    try:
+        return value.item()
+    except AttributeError:
+        return value
+
+
+def _readout_html(explorer: Explorer, outcome: Outcome) -> str:
+    rows = "".join(
+        f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(r.label)}</th>"
+        f"<td>{html.escape(v)}</td></tr>"
+        for r, v in zip(explorer.readouts, outcome.shown)
+    )
+    return f"<table>{rows}</table>"
+
+
+def _conclusion_html(outcome: Outcome) -> str:
+    return f"<p><strong>What a careful reader may conclude:</strong> {html.escape(outcome.conclusion)}</p>"
+
+
+def _make_live_class():
+    import ipywidgets as W
+
+    class _LiveExplorer(W.VBox):
+        """The live front end; ``controls[name].value = ...`` recomputes."""
+
+        def __init__(self, explorer: Explorer):
+            import plotly.graph_objects as go
+
+            self.explorer = explorer
+            self.controls = {}
+            for c in explorer.controls:
+                common = dict(options=list(c.options), value=c.default, description=c.label,
+                              style={"description_width": "initial"},
+                              layout=W.Layout(width="auto"))
+                widget = (W.SelectionSlider(continuous_update=False, **common)
+                          if c.kind == "range" else W.Dropdown(**common))
+                if c.help:
+                    widget.tooltip = c.help
+                self.controls[c.name] = widget
+            self.outcome = explorer.outcome()
+            self.figure = go.FigureWidget(explorer.figure_dict(self.outcome))
+            self.readouts = W.HTML(_readout_html(explorer, self.outcome))
+            self.conclusion = W.HTML(_conclusion_html(self.outcome))
+            for widget in self.controls.values():
+                widget.observe(self._update, names="value")
+            title = W.HTML(f"<h4>{html.escape(explorer.title)}</h4>")
+            super().__init__([title, W.VBox(list(self.controls.values())), self.readouts,
+                              self.figure, self.conclusion])
+
+        def _update(self, _change=None):
+            params = {name: w.value for name, w in self.controls.items()}
+            self.outcome = self.explorer.outcome(**params)
+            fig = self.explorer.figure_dict(self.outcome)
+            with self.figure.batch_update():
+                for trace, spec in zip(self.figure.data, fig["data"]):
+                    trace.update(spec)
+                self.figure.layout.update(fig.get("layout", {}))
+            self.readouts.value = _readout_html(self.explorer, self.outcome)
+            self.conclusion.value = _conclusion_html(self.outcome)
+
+    return _LiveExplorer
+
+
+_LIVE_CLASS = None
+
+
+def LiveExplorer(explorer: Explorer):
+    global _LIVE_CLASS
+    if _LIVE_CLASS is None:
+        _LIVE_CLASS = _make_live_class()
+    return _LIVE_CLASS(explorer)

@@ -1,0 +1,104 @@
+"""The course's Sphinx extension (listed in ``_config.yml``).
+
+* Marks the build as static (``TRIALSIM_FRONTEND=static``) before any
+  notebook runs, so explorers and self-checks render as HTML for the site.
+* Renders plotly figures: plotly 7 emits only the
+  ``application/vnd.plotly.v1+json`` output, which myst-nb would skip.  The
+  ``PlotlyMimeRenderer`` (registered as a ``myst_nb.mime_renderers`` entry
+  point) turns it into a container with the figure JSON, drawn by
+  ``course.js``.
+* Serves plotly.js from the site itself: it is copied from the installed
+  plotly package into ``_vendor/`` of the output (never committed, never from
+  a CDN) and linked only on pages that draw a figure.
+* Drops sphinx-thebe's scripts: the course runs no code in the browser,
+  and their inline copy, added twice, logs a console error on every page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+from pathlib import Path
+
+os.environ["TRIALSIM_FRONTEND"] = "static"
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+VENDOR_DIR = "_vendor"
+PLOTLY_FILE = "plotly.min.js"
+FIGURE_MARKERS = ('class="tsx-explorer"', 'class="tsx-plotly"')
+
+
+def plotly_js_source() -> Path:
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / PLOTLY_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"plotly.js not found in the installed plotly package at {path}")
+    return path
+
+
+def figure_html(figure_json: str, label: str = "Figure") -> str:
+    """A container the course's JS draws a plotly figure into."""
+    safe = figure_json.replace("</", "<\\/")
+    return (f'<div class="tsx-plotly" role="img" aria-label="{html.escape(label)}">'
+            f'<script type="application/json">{safe}</script></div>')
+
+
+def _figure_label(content) -> str:
+    try:
+        title = content["layout"]["title"]
+        text = title["text"] if isinstance(title, dict) else title
+        return f"Figure: {text}" if text else "Figure"
+    except (KeyError, TypeError):
+        return "Figure"
+
+
+class PlotlyMimeRenderer:
+    """myst-nb plugin: render plotly JSON outputs as course figure containers."""
+
+    mime_priority_overrides = [("html", PLOTLY_MIME, 1)]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        if data.mime_type != PLOTLY_MIME:
+            return None
+        from docutils import nodes
+
+        content = data.content
+        text = content if isinstance(content, str) else json.dumps(content)
+        parsed = json.loads(text) if isinstance(content, str) else content
+        return [nodes.raw("", figure_html(text, _figure_label(parsed)), format="html")]
+
+
+def _copy_plotly(app) -> None:
+    if app.builder.format != "html":
+        return
+    target = Path(app.outdir) / VENDOR_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(plotly_js_source(), target / PLOTLY_FILE)
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    body = context.get("body", "")
+    if any(marker in body for marker in FIGURE_MARKERS):
+        # Sphinx prefixes _static/; step out of it to the vendor folder
+        app.add_js_file(f"../{VENDOR_DIR}/{PLOTLY_FILE}", priority=200)
+    # The course runs no code in the browser through thebe: drop sphinx-thebe's
+    # scripts (its inline config names a CDN and is added twice, which logs a
+    # console error on every page).
+    if "script_files" in context:
+        context["script_files"][:] = [s for s in context["script_files"] if not _is_thebe(s)]
+
+
+def _is_thebe(script) -> bool:
+    name = str(getattr(script, "filename", script) or "")
+    body = getattr(script, "attributes", {}).get("body", "") or ""
+    return "thebe" in name or "thebe" in body
+
+
+def setup(app):
+    app.connect("builder-inited", _copy_plotly)
+    app.connect("html-page-context", _page_context)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,82 @@
+"""Parameter checks shared by every simulator.
+
+Each check raises ``ValueError`` whose message names the parameter, the value
+received and what is allowed, so a learner who types a wrong value in a
+notebook is told exactly what to change.  Checks accept scalars or numpy
+arrays (simulators are vectorised) and return the value as a numpy array or
+a Python scalar unchanged in meaning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+
+def _show(value) -> str:
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return repr(value)
+    return f"array with values from {arr.min()!r} to {arr.max()!r}"
+
+
+def number(name: str, value, low: float, high: float, *, integer: bool = False):
+    """Check that ``value`` (scalar or array) lies in ``[low, high]``.
+
+    With ``integer=True`` every value must also be a whole number.
+    """
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name}={value!r} is not a number: allowed {_range(low, high, integer)}"
+        ) from None
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: give at least one value, {_range(low, high, integer)}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(
+            f"{name}={_show(value)} is not a finite number: allowed {_range(low, high, integer)}"
+        )
+    if integer and not np.all(arr == np.round(arr)):
+        raise ValueError(
+            f"{name}={_show(value)} is not a whole number: allowed {_range(low, high, integer)}"
+        )
+    if np.any(arr < low) or np.any(arr > high):
+        raise ValueError(
+            f"{name}={_show(value)} is out of range: allowed {_range(low, high, integer)}"
+        )
+    if integer:
+        arr = arr.astype(int)
+    return arr if arr.ndim else arr.item()
+
+
+def _range(low, high, integer) -> str:
+    kind = "whole numbers" if integer else "values"
+    return f"{kind} from {low:g} to {high:g}"
+
+
+def probability(name: str, value, low: float = 0.0, high: float = 1.0):
+    """A probability (or share) within ``[low, high]``, by default 0 to 1."""
+    return number(name, value, low, high)
+
+
+def choice(name: str, value, allowed: Iterable):
+    """Check that ``value`` is one of ``allowed``."""
+    allowed = list(allowed)
+    if value not in allowed:
+        listed = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name}={value!r} is not allowed: choose one of {listed}")
+    return value
+
+
+def same_length(**arrays) -> int:
+    """Check that the named 1-D arrays all have the same, non-zero length."""
+    lengths = {k: len(np.atleast_1d(v)) for k, v in arrays.items()}
+    if len(set(lengths.values())) != 1:
+        shown = ", ".join(f"{k} has {n}" for k, n in lengths.items())
+        raise ValueError(f"arrays must have the same length: {shown}")
+    n = next(iter(lengths.values()))
+    if n == 0:
+        raise ValueError(f"{', '.join(lengths)} are empty: give at least one value")
+    return n
