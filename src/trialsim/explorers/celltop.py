@@ -72,9 +72,11 @@ FIGURE = {
              "line": {"color": "#8b1a1a", "width": 2, "dash": "dot"}},
         ],
         "annotations": [
-            {"x": 0, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+            {"x": 0, "y": 0, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "left",
+             "xshift": 4, "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
              "text": "true natural recovery", "font": {"color": COLORS["truth"], "size": 12}},
-            {"x": 0.7, "y": -0.02, "xref": "x", "yref": "paper", "yanchor": "top", "showarrow": False,
+            {"x": 0.7, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "left",
+             "xshift": 4, "showarrow": False,
              "text": "CELLTOP: 7 of 10", "font": {"color": "#8b1a1a", "size": 12}},
         ],
     },
