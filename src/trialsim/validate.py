@@ -18,7 +18,7 @@ def _show(value) -> str:
     arr = np.asarray(value)
     if arr.ndim == 0:
         return repr(value)
-    return f"array with values from {arr.min()!r} to {arr.max()!r}"
+    return f"array with values from {arr.min().item()!r} to {arr.max().item()!r}"
 
 
 def number(name: str, value, low: float, high: float, *, integer: bool = False):
@@ -80,3 +80,21 @@ def same_length(**arrays) -> int:
     if n == 0:
         raise ValueError(f"{', '.join(lengths)} are empty: give at least one value")
     return n
+
+
+def binary(name: str, value):
+    """Check that every value is 0 or 1 (an event indicator or an arm
+    indicator) and return them as an integer array."""
+    arr = number(name, value, 0, 1, integer=True)
+    return np.atleast_1d(arr)
+
+
+def at_most(name: str, value, limit_name: str, limit):
+    """Check that ``value`` is nowhere larger than ``limit`` (element by
+    element), e.g. events at most the number of patients."""
+    if np.any(np.asarray(value) > np.asarray(limit)):
+        raise ValueError(
+            f"{name}={_show(value)} is larger than {limit_name}={_show(limit)}: "
+            f"{name} must be between 0 and {limit_name}"
+        )
+    return value

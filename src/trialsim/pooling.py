@@ -1,0 +1,159 @@
+"""Pooling trials: meta-analysis of risk ratios and of single-arm
+proportions, heterogeneity and small-study effects.
+
+Reviews of MSC therapy pool many small trials, often with zero events in an
+arm, often single-arm.  This module computes each study's log risk ratio
+with a stated handling of zero cells, pools by inverse variance (fixed
+effect) or DerSimonian-Laird (random effects) with statsmodels
+``combine_effects``, tests funnel-plot asymmetry (Egger) and pools
+single-arm proportions on the logit scale, so a learner can see how much
+the pooled answer rests on these choices.
+
+Library note: statsmodels' DerSimonian-Laird estimate is (Q - df) / C
+without truncation, so it turns negative when Q < df, and its I² then is
+negative too.  The usual definitions (metafor, RevMan) set both to 0 and
+the random-effects answer to the fixed-effect one; ``pool`` does that.
+And ``effectsize_2proportions`` with a ``zero_correction`` adds it to the
+events of every study but to the sizes of zero-cell studies only;
+``risk_ratio_studies`` passes it only the studies that need correcting.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import statsmodels.api as sm
+from scipy import stats
+from scipy.special import expit
+from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
+
+from . import validate
+
+MAX_N = 10_000_000
+METHODS = ("fixed", "random")
+SCALES = {"log": np.exp, "logit": expit, "identity": lambda x: x}
+CORRECTIONS = ("treatment-arm", "exclude")
+
+
+def _counts(events_name, events, n_name, n):
+    n = np.atleast_1d(validate.number(n_name, n, 1, MAX_N, integer=True))
+    events = np.atleast_1d(validate.number(events_name, events, 0, MAX_N, integer=True))
+    validate.at_most(events_name, events, n_name, n)
+    return events, n
+
+
+def risk_ratio_studies(events_t, n_t, events_c, n_c, correction=0.5) -> dict:
+    """Log risk ratio (treated / control) and its variance for each study
+    (statsmodels ``effectsize_2proportions(..., statistic="risk-ratio")``).
+
+    A study with a zero cell (no events, or all patients with events, in
+    either arm) has no finite log risk ratio.  ``correction`` says what to do:
+    a number (0.5 is usual) is added to every cell of those studies;
+    'treatment-arm' adds the Sweeting/Rücker amounts n_c/(n_t+n_c) to the
+    treated and n_t/(n_t+n_c) to the control cells; 'exclude' drops those
+    studies.  Studies with no events in either arm are corrected like the
+    others (metafor's default), not dropped, unless 'exclude'.
+
+    Returns a dict: 'log_rr' and 'variance' for the studies kept, and
+    'included' and 'corrected', boolean masks over the studies given.
+    """
+    events_t, n_t = _counts("events_t", events_t, "n_t", n_t)
+    events_c, n_c = _counts("events_c", events_c, "n_c", n_c)
+    validate.same_length(events_t=events_t, n_t=n_t, events_c=events_c, n_c=n_c)
+    if isinstance(correction, str):
+        validate.choice("correction", correction, CORRECTIONS)
+    else:
+        validate.number("correction", correction, 0.01, 1.0)
+    zero = (events_t == 0) | (events_t == n_t) | (events_c == 0) | (events_c == n_c)
+    keep = ~zero if correction == "exclude" else np.ones(zero.size, dtype=bool)
+    if not keep.any():
+        raise ValueError("every study has a zero cell in events_t or events_c: with "
+                         "correction='exclude' none is left; choose a continuity correction")
+    zc = {"exclude": None, "treatment-arm": "tac"}.get(correction, correction)
+    log_rr, var = np.empty(zero.size), np.empty(zero.size)
+    # statsmodels adds the correction to the events of *every* study but to the
+    # sizes of zero-cell studies only, so call it on the two kinds separately
+    for rows, cc in ((~zero, None), (zero & keep, zc)):
+        if rows.any():
+            log_rr[rows], var[rows] = effectsize_2proportions(
+                events_t[rows], n_t[rows], events_c[rows], n_c[rows],
+                statistic="risk-ratio", zero_correction=cc)
+    return {"log_rr": log_rr[keep], "variance": var[keep], "included": keep,
+            "corrected": zero & keep}
+
+
+def pool(effects, variances, method="random", scale="log") -> dict:
+    """Pool study effects by inverse variance (statsmodels ``combine_effects``).
+
+    ``method`` 'fixed' is the fixed-effect (common-effect) model; 'random'
+    the DerSimonian-Laird random-effects model.  ``scale`` is the scale of
+    ``effects``: 'log' (log risk, odds or hazard ratios), 'logit'
+    (proportions) or 'identity'; the pooled 'estimate' and its 95 %
+    'ci_low'/'ci_high' are transformed back (exp, inverse logit or none).
+
+    Returns a dict with those, plus 'effect' and 'se' on the analysis
+    scale, 'p' (z test of no effect: effect 0), 'q' and 'q_p' (Cochran's
+    heterogeneity test), 'i2' (share of variation beyond chance, 0 to 1),
+    'tau2' (between-study variance), 'k' and the relative 'weights'.
+    """
+    validate.choice("method", method, METHODS)
+    validate.choice("scale", scale, SCALES)
+    effects = np.atleast_1d(validate.number("effects", effects, -np.inf, np.inf)).astype(float)
+    variances = np.atleast_1d(validate.number("variances", variances, 0, np.inf)).astype(float)
+    k = validate.same_length(effects=effects, variances=variances)
+    if k < 2:
+        raise ValueError("effects has 1 study: pooling needs at least 2")
+    if np.any(variances == 0):
+        raise ValueError("variances contains 0: every study needs a positive variance")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = combine_effects(effects, variances, method_re="dl")
+    random = method == "random" and res.tau2 > 0
+    effect = res.mean_effect_re if random else res.mean_effect_fe
+    se = res.sd_eff_w_re if random else res.sd_eff_w_fe
+    crit = stats.norm.isf(0.025)
+    back = SCALES[scale]
+    return {
+        "estimate": float(back(effect)), "ci_low": float(back(effect - crit * se)),
+        "ci_high": float(back(effect + crit * se)), "effect": float(effect), "se": float(se),
+        "p": float(2 * stats.norm.sf(abs(effect / se))),
+        "q": float(res.q), "q_p": float(stats.chi2.sf(res.q, k - 1)),
+        "i2": float(max(res.i2, 0.0)), "tau2": float(max(res.tau2, 0.0)), "k": k,
+        "weights": np.asarray(res.weights_rel_re if random else res.weights_rel_fe),
+    }
+
+
+def egger_test(effects, variances) -> dict:
+    """Egger's regression test for small-study effects (funnel asymmetry):
+    ordinary least squares (statsmodels OLS) of effect/se on 1/se.
+
+    Returns a dict: 'intercept' (0 when small and large studies agree),
+    its 'se' and two-sided t-test 'p' (k - 2 df), and 'slope' (an effect
+    estimate corrected for small-study effects).  Needs 3 studies; the test
+    has little power below about 10.
+    """
+    effects = np.atleast_1d(validate.number("effects", effects, -np.inf, np.inf)).astype(float)
+    variances = np.atleast_1d(validate.number("variances", variances, 0, np.inf)).astype(float)
+    k = validate.same_length(effects=effects, variances=variances)
+    if k < 3:
+        raise ValueError(f"effects has {k} studies: Egger's test needs at least 3")
+    if np.any(variances == 0):
+        raise ValueError("variances contains 0: every study needs a positive variance")
+    se = np.sqrt(variances)
+    fit = sm.OLS(effects / se, sm.add_constant(1 / se)).fit()
+    return {"intercept": float(fit.params[0]), "se": float(fit.bse[0]),
+            "p": float(fit.pvalues[0]), "slope": float(fit.params[1])}
+
+
+def pool_proportions(events, n, method="random", correction=0.5) -> dict:
+    """Pool single-arm proportions (events of n in each study) on the logit
+    scale and return the pooled proportion (see ``pool`` for the keys).
+
+    Each study's logit is log(e / (n - e)) with variance 1/e + 1/(n - e);
+    a study with 0 or n events has ``correction`` added to its event and
+    non-event counts first (metafor's default for this measure).
+    """
+    events, n = _counts("events", events, "n", n)
+    validate.same_length(events=events, n=n)
+    correction = validate.number("correction", correction, 0.01, 1.0)
+    add = np.where((events == 0) | (events == n), correction, 0.0)
+    yes, no = events + add, n - events + add
+    return pool(np.log(yes / no), 1 / yes + 1 / no, method=method, scale="logit")

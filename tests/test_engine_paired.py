@@ -1,0 +1,127 @@
+"""trialsim.paired: slopes against numpy.polyfit, the Wilcoxon test against
+scipy, and the run-in simulator's known biases."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from trialsim import paired
+
+MONTHS = np.arange(6.0)
+
+
+def test_slope_matches_polyfit_for_each_row():
+    rng = np.random.default_rng(1)
+    scores = 40 - 0.8 * MONTHS + rng.normal(0, 1.5, (5, MONTHS.size))
+    got = paired.slope(MONTHS, scores)
+    expected = [np.polyfit(MONTHS, row, 1)[0] for row in scores]
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert paired.slope(MONTHS, scores[0]) == pytest.approx(expected[0], rel=1e-12)
+
+
+def test_slope_skips_missing_visits_and_accepts_per_patient_times():
+    scores = np.array([[40, 39, np.nan, 36.5, np.nan, 35], [30, 30.5, 28, 27, 27.5, 25]])
+    times = np.vstack([MONTHS, MONTHS * 2])
+    seen = ~np.isnan(scores[0])
+    assert paired.slope(MONTHS, scores)[0] == pytest.approx(
+        np.polyfit(MONTHS[seen], scores[0, seen], 1)[0], rel=1e-12)
+    np.testing.assert_allclose(paired.slope(times, scores)[1],
+                               np.polyfit(times[1], scores[1], 1)[0], rtol=1e-12)
+
+
+def test_percent_slope_change_sign_convention():
+    got = paired.percent_slope_change([-1.0, -1.0, -2.0, 0.5], [-0.5, -1.5, 0.0, 1.0])
+    np.testing.assert_allclose(got, [50.0, -50.0, 100.0, 100.0])
+
+
+def test_responders_counts_improvements_above_threshold():
+    pre = np.array([-1.0, -1.0, -1.0, -2.0])
+    post = np.array([-0.5, -0.8, -0.74, -1.6])     # 50 %, 20 %, 26 %, 20 %
+    assert paired.responders(pre, post, threshold=0.25) == 0.5
+    assert paired.responders(pre, post, threshold=0.1) == 1.0
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_wilcoxon_matches_scipy(alternative):
+    rng = np.random.default_rng(3)
+    pre = rng.normal(-1, 0.4, 25)
+    post = pre + rng.normal(0.2, 0.3, 25)
+    got = paired.wilcoxon_paired(pre, post, alternative=alternative)
+    ref = stats.wilcoxon(post - pre, alternative=alternative)
+    assert got["p"] == pytest.approx(ref.pvalue, rel=1e-12)
+    assert got["statistic"] == ref.statistic
+
+
+def test_run_in_is_seeded():
+    a = paired.simulate_run_in(n=30, seed=4)
+    b = paired.simulate_run_in(n=30, seed=4)
+    c = paired.simulate_run_in(n=30, seed=5)
+    np.testing.assert_array_equal(a["scores"], b["scores"])
+    assert not np.array_equal(a["scores"], c["scores"])
+
+
+def test_run_in_slopes_are_the_slopes_of_the_returned_scores():
+    out = paired.simulate_run_in(n=20, run_in_months=4, followup_months=8, dropout="informative",
+                                 seed=2)
+    pre = paired.slope(out["months"][:5], out["scores"][:, :5])
+    np.testing.assert_allclose(out["pre_slope"], pre)
+    i = np.flatnonzero(~out["completed"])[0]
+    seen = ~np.isnan(out["scores"][i])
+    post = np.polyfit(out["months"][seen][4:], out["scores"][i, seen][4:], 1)[0]
+    assert out["post_slope"][i] == pytest.approx(post, rel=1e-10)
+    assert out["n_completed"] == 15
+    assert np.all(np.isnan(out["scores"][i, 9:])) and not np.any(np.isnan(out["scores"][i, :9]))
+
+
+def test_noise_free_linear_run_in_recovers_the_true_effect():
+    out = paired.simulate_run_in(n=50, noise_sd=0.0, effect=0.4, seed=1)
+    np.testing.assert_allclose(out["post_slope"] / out["pre_slope"], 0.6, rtol=1e-9)
+    assert out["apparent_improvement"] == pytest.approx(40.0)
+    assert out["responder_share"] == 1.0
+
+
+def test_selecting_fast_decliners_creates_improvement_without_any_effect():
+    fair = paired.simulate_run_in(n=4000, effect=0.0, enrol="all", seed=11)
+    assert abs(fair["apparent_improvement"]) < 3
+    assert fair["wilcoxon_p"] > 0.01
+    fast = paired.simulate_run_in(n=4000, effect=0.0, enrol="fast", seed=11)
+    assert fast["n_screened"] == 8000 and fast["n_enrolled"] == 4000
+    assert fast["apparent_improvement"] > 15
+    # the observed run-in slope was the selection; the true slopes did not change
+    np.testing.assert_allclose(fast["true_pre_slope"], fast["true_post_slope"], atol=1e-9)
+
+
+def test_informative_dropout_and_natural_history_mislead():
+    base = dict(n=4000, effect=0.0, seed=12)
+    assert paired.simulate_run_in(dropout="informative", **base)["apparent_improvement"] > 5
+    assert paired.simulate_run_in(shape="slowing", **base)["apparent_improvement"] > 10
+    assert paired.simulate_run_in(shape="accelerating", **base)["apparent_improvement"] < -10
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: paired.slope([0, 1, 2], [[1, 2]]), "times"),
+    (lambda: paired.slope([0, 1], [[1, np.nan]]), "scores"),
+    (lambda: paired.slope([0, np.nan], [1, 2]), "times"),
+    (lambda: paired.slope([0, 1], [1, np.inf]), "scores"),
+    (lambda: paired.percent_slope_change([-1, 0], [-1, -1]), "pre_slope"),
+    (lambda: paired.percent_slope_change(-1, "x"), "post_slope"),
+    (lambda: paired.percent_slope_change([-1, -2], [-1, -1, -1]), "pre_slope"),
+    (lambda: paired.responders([-1], [-1], threshold=1.5), "threshold"),
+    (lambda: paired.wilcoxon_paired([1, 2], [1, 3], alternative="up"), "alternative"),
+    (lambda: paired.wilcoxon_paired([1, 2], [1, 3, 4]), "pre"),
+    (lambda: paired.wilcoxon_paired([1, 2], [1, 2]), "post"),
+    (lambda: paired.simulate_run_in(n=2), "n"),
+    (lambda: paired.simulate_run_in(run_in_months=1), "run_in_months"),
+    (lambda: paired.simulate_run_in(followup_months=2.5), "followup_months"),
+    (lambda: paired.simulate_run_in(mean_slope=0.5), "mean_slope"),
+    (lambda: paired.simulate_run_in(slope_sd=-1), "slope_sd"),
+    (lambda: paired.simulate_run_in(noise_sd=9), "noise_sd"),
+    (lambda: paired.simulate_run_in(effect=0.95), "effect"),
+    (lambda: paired.simulate_run_in(shape="curved"), "shape"),
+    (lambda: paired.simulate_run_in(enrol="slow"), "enrol"),
+    (lambda: paired.simulate_run_in(dropout="random"), "dropout"),
+    (lambda: paired.simulate_run_in(seed=-1), "seed"),
+])
+def test_bad_parameters_name_themselves(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

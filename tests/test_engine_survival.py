@@ -1,0 +1,137 @@
+"""trialsim.survival: the simulator's hazards, Kaplan-Meier by hand, and the
+log-rank test and Cox model against lifelines and statsmodels."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from lifelines import CoxPHFitter
+from lifelines.statistics import logrank_test
+from statsmodels.duration.hazard_regression import PHReg
+from statsmodels.duration.survfunc import survdiff
+
+from trialsim import survival
+
+# the reference calls to lifelines below warn under pandas 3 (see survival._quiet)
+pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
+
+TIMES = [1, 2, 2, 3, 4, 5]
+EVENTS = [1, 1, 0, 1, 0, 1]
+
+
+def test_km_matches_a_hand_computation():
+    out = survival.km(TIMES, EVENTS)
+    # at risk 6, 5, 3, 1 at the event times 1, 2, 3, 5
+    s1, s2 = 5 / 6, 5 / 6 * 4 / 5
+    by_hand = {0: 1.0, 1: s1, 2: s2, 3: s2 * 2 / 3, 4: s2 * 2 / 3, 5: 0.0}
+    np.testing.assert_allclose(out["timeline"], list(by_hand))
+    np.testing.assert_allclose(out["survival"], list(by_hand.values()))
+    assert out["median"] == 3.0
+    assert np.all(out["ci_low"] <= out["survival"]) and np.all(out["survival"] <= out["ci_high"])
+
+
+def test_simulator_is_seeded_and_censors_at_followup():
+    a = survival.simulate_survival(n_per_arm=30, seed=3)
+    b = survival.simulate_survival(n_per_arm=30, seed=3)
+    c = survival.simulate_survival(n_per_arm=30, seed=4)
+    np.testing.assert_array_equal(a["times"], b["times"])
+    assert not np.array_equal(a["times"], c["times"])
+    assert a["times"].max() <= 24 and np.all(a["times"][a["events"] == 0] == 24)
+    np.testing.assert_array_equal(a["group"], [0] * 30 + [1] * 30)
+
+
+def test_simulator_follows_the_piecewise_hazard():
+    h, early, late, change, follow = 0.05, 0.4, 1.5, 6, 24
+    d = survival.simulate_survival(20_000, h, early, late, change, follow, seed=1)
+    treated, control = d["group"] == 1, d["group"] == 0
+    assert d["events"][control].mean() == pytest.approx(1 - np.exp(-h * follow), abs=0.01)
+    expected = 1 - np.exp(-h * (early * change + late * (follow - change)))
+    assert d["events"][treated].mean() == pytest.approx(expected, abs=0.01)
+    share_early = np.mean(d["events"][treated] & (d["times"][treated] <= change))
+    assert share_early == pytest.approx(1 - np.exp(-h * early * change), abs=0.01)
+
+
+def _arms(d):
+    g = d["group"]
+    return d["times"][g == 1], d["events"][g == 1], d["times"][g == 0], d["events"][g == 0]
+
+
+def test_logrank_matches_lifelines_and_statsmodels():
+    d = survival.simulate_survival(60, 0.06, 0.6, 0.6, 6, 24, seed=5)
+    ta, ea, tb, eb = _arms(d)
+    got = survival.logrank(ta, ea, tb, eb)
+    ref = logrank_test(ta, tb, event_observed_A=ea, event_observed_B=eb)
+    assert got["p"] == pytest.approx(ref.p_value, rel=1e-12)
+    stat, p = survdiff(d["times"], d["events"], d["group"])
+    assert got["statistic"] == pytest.approx(stat, rel=1e-8)
+    assert got["p"] == pytest.approx(p, rel=1e-8)
+
+
+def test_cox_matches_lifelines_and_statsmodels():
+    d = survival.simulate_survival(80, 0.05, 0.5, 0.5, 6, 24, seed=6)
+    got = survival.cox_hr(d["times"], d["events"], d["group"])
+    frame = pd.DataFrame({"t": d["times"], "e": d["events"], "g": d["group"]})
+    ref = CoxPHFitter().fit(frame, "t", "e").summary.loc["g"]
+    assert got["hr"] == pytest.approx(ref["exp(coef)"], rel=1e-9)
+    assert got["p"] == pytest.approx(ref["p"], rel=1e-9)
+    fit = PHReg(d["times"], d["group"][:, None].astype(float), status=d["events"]).fit()
+    assert got["hr"] == pytest.approx(np.exp(fit.params[0]), rel=1e-6)
+    low, high = np.exp(fit.conf_int()[0])
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx((low, high), rel=1e-5)
+
+
+def test_landmark_is_the_analysis_of_those_still_at_risk():
+    d = survival.simulate_survival(100, 0.05, 0.3, 1.0, 6, 24, seed=7)
+    got = survival.landmark(d["times"], d["events"], d["group"], start=6)
+    keep = d["times"] > 6
+    frame = pd.DataFrame({"t": d["times"][keep] - 6, "e": d["events"][keep], "g": d["group"][keep]})
+    ref = CoxPHFitter().fit(frame, "t", "e").summary.loc["g"]
+    assert got["hr"] == pytest.approx(ref["exp(coef)"], rel=1e-9)
+    assert got["n"] == keep.sum() and got["n_events"] == d["events"][keep].sum()
+    g = frame["g"].to_numpy() == 1
+    lr = logrank_test(frame["t"][g], frame["t"][~g], frame["e"][g], frame["e"][~g])
+    assert got["logrank_p"] == pytest.approx(lr.p_value, rel=1e-12)
+
+
+def test_a_fading_benefit_shows_in_the_landmark_not_the_overall_hr():
+    d = survival.simulate_survival(3000, 0.05, 0.3, 1.0, 6, 24, seed=8)
+    overall = survival.cox_hr(d["times"], d["events"], d["group"])
+    late = survival.landmark(d["times"], d["events"], d["group"], start=6)
+    assert overall["hr"] < 0.8
+    assert late["ci_low"] < 1.0 < late["ci_high"]
+    assert late["hr"] == pytest.approx(1.0, abs=0.1)
+
+
+def test_wrappers_do_not_pass_on_lifelines_pandas_warnings():
+    d = survival.simulate_survival(30, seed=9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        survival.km(d["times"], d["events"])
+        survival.landmark(d["times"], d["events"], d["group"], start=3)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: survival.simulate_survival(n_per_arm=2), "n_per_arm"),
+    (lambda: survival.simulate_survival(hazard_control=0), "hazard_control"),
+    (lambda: survival.simulate_survival(hazard_ratio_early=-1), "hazard_ratio_early"),
+    (lambda: survival.simulate_survival(hazard_ratio_late=100), "hazard_ratio_late"),
+    (lambda: survival.simulate_survival(change_month=30, followup_months=24), "change_month"),
+    (lambda: survival.simulate_survival(followup_months=0), "followup_months"),
+    (lambda: survival.simulate_survival(seed=0.5), "seed"),
+    (lambda: survival.km([1, -2], [1, 1]), "times"),
+    (lambda: survival.km([1, 2], [1, 2]), "events"),
+    (lambda: survival.km([1, 2], [1]), "times"),
+    (lambda: survival.logrank([1, 2], [1, 1], [1, np.nan], [1, 1]), "times_b"),
+    (lambda: survival.logrank([1, 2], [1, 1], [1, 2], [1, 3]), "events_b"),
+    (lambda: survival.logrank([1, 2], [1, 1, 0], [1, 2], [1, 1]), "times_a"),
+    (lambda: survival.logrank([1, 2], [0, 0], [1, 2], [0, 0]), "events_a"),
+    (lambda: survival.cox_hr([1, 2, 3], [1, 0, 1], [0, 0, 0]), "group"),
+    (lambda: survival.cox_hr([1, 2, 3], [1, 0, 1], [0, 1, 2]), "group"),
+    (lambda: survival.cox_hr([1, 2, 3], [0, 0, 0], [0, 1, 1]), "events"),
+    (lambda: survival.landmark([1, 2, 3, 4], [1, 1, 1, 1], [0, 1, 0, 1], start=-1), "start"),
+    (lambda: survival.landmark([1, 2, 3, 4], [1, 1, 1, 1], [0, 1, 0, 1], start=3), "start"),
+])
+def test_bad_parameters_name_themselves(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
