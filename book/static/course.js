@@ -28,7 +28,7 @@
   function initExplorer(root) {
     var data = JSON.parse(root.querySelector("script.tsx-data").textContent);
     var controls = [];
-    root.querySelectorAll("[data-index]").forEach(function (el) {
+    root.querySelectorAll("select[data-index], input[data-index]").forEach(function (el) {
       controls[parseInt(el.getAttribute("data-index"), 10)] = el;
     });
     var readouts = root.querySelectorAll("[data-readout]");

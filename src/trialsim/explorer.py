@@ -260,7 +260,7 @@ class Explorer:
             parts.append(f'<div><dt>{esc(r.label)}</dt><dd data-readout="{j}">{esc(value)}</dd></div>')
         parts.append("</dl>")
         parts.append(
-            f'<div class="tsx-figure" role="img" aria-label="{esc(self.figure_label or self.title)}"></div>'
+            f'<div class="tsx-figure" role="figure" aria-label="{esc(self.figure_label or self.title)}"></div>'
         )
         parts.append(
             '<p class="tsx-conclusion"><strong>What a careful reader may conclude: </strong>'

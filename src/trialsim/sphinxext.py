@@ -42,7 +42,7 @@ def plotly_js_source() -> Path:
 def figure_html(figure_json: str, label: str = "Figure") -> str:
     """A container the course's JS draws a plotly figure into."""
     safe = figure_json.replace("</", "<\\/")
-    return (f'<div class="tsx-plotly" role="img" aria-label="{html.escape(label)}">'
+    return (f'<div class="tsx-plotly" role="figure" aria-label="{html.escape(label)}">'
             f'<script type="application/json">{safe}</script></div>')
 
 
