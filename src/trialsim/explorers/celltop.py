@@ -8,17 +8,21 @@ cells when they do nothing, and how often it would find a real effect.
 
 from __future__ import annotations
 
-from .. import recovery
+from .. import data, recovery
 from ..conclude import Rule, Rules, percent
 from ..explorer import Control, Explorer, Readout
 
 COLORS = {"treated": "#1f5f99", "control": "#6b6b6b", "benchmark": "#c05a00", "truth": "#2b7a3d"}
+_FACTS = data.facts("celltop_summary")
+N_TRIAL, K_TRIAL = _FACTS["n_enrolled"], _FACTS["n_improved_ais"]
+OBSERVED_SHARE = K_TRIAL / N_TRIAL
 ROWS = ["Treated patients", "Control arm (randomised)", "Benchmark from the literature"]
 
 
 def _simulate(design, assumed_rate, timing, endpoint, effect, n_per_arm):
     out = recovery.simulate(design=design, assumed_rate=assumed_rate, n_per_arm=n_per_arm,
-                            endpoint=endpoint, effect=effect, timing=timing)
+                            endpoint=endpoint, effect=effect, timing=timing,
+                            observed_share=OBSERVED_SHARE)
     out["miss"] = 1 - out["power"]
     return out
 
@@ -68,16 +72,17 @@ FIGURE = {
         "shapes": [
             {"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
              "line": {"color": COLORS["truth"], "width": 3, "dash": "dash"}},
-            {"type": "line", "xref": "x", "yref": "paper", "x0": 0.7, "x1": 0.7, "y0": 0, "y1": 1,
+            {"type": "line", "xref": "x", "yref": "paper", "x0": OBSERVED_SHARE, "x1": OBSERVED_SHARE,
+             "y0": 0, "y1": 1,
              "line": {"color": "#8b1a1a", "width": 2, "dash": "dot"}},
         ],
         "annotations": [
             {"x": 0, "y": 0, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "left",
              "xshift": 4, "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
              "text": "true natural recovery", "font": {"color": COLORS["truth"], "size": 12}},
-            {"x": 0.7, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "left",
+            {"x": OBSERVED_SHARE, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "left",
              "xshift": 4, "showarrow": False,
-             "text": "CELLTOP: 7 of 10", "font": {"color": "#8b1a1a", "size": 12}},
+             "text": f"CELLTOP: {K_TRIAL} of {N_TRIAL}", "font": {"color": "#8b1a1a", "size": 12}},
         ],
     },
 }
@@ -88,8 +93,9 @@ NATURAL_RECOVERY = Explorer(
     page="chapters/01-celltop-spinal-cord",
     figure_label=("Bar chart: share of treated patients, control patients and the literature benchmark "
                   "improving, with the range a trial of the chosen size would observe; a dashed line marks "
-                  "the true natural recovery rate and a dotted line CELLTOP's 7 of 10."),
-    note="Model numbers are illustrative; the 7 of 10 is CELLTOP's published result (Bydon 2024).",
+                  f"the true natural recovery rate and a dotted line CELLTOP's {K_TRIAL} of {N_TRIAL}."),
+    note=(f"Model numbers are illustrative; the {K_TRIAL} of {N_TRIAL} is CELLTOP's published result "
+          "(Bydon 2024, doi:10.1038/s41467-024-46259-y)."),
     controls=[
         Control("design", "Comparison", [
             ("No control arm (as in CELLTOP)", "none"),
@@ -120,9 +126,9 @@ NATURAL_RECOVERY = Explorer(
     simulate=_simulate,
     readouts=[
         Readout("Natural improvement in these patients (the truth)", lambda f: percent(f["p_natural"])),
-        Readout("Chance of a CELLTOP-like result (70% improving) with no effect",
+        Readout(f"Chance of a CELLTOP-like result ({OBSERVED_SHARE:.0%} improving) with no effect",
                 lambda f: f"{percent(f['chance_like'])} (at least {f['k_like']} of {f['n_per_arm']})"),
-        Readout("95% confidence interval if 70% improve",
+        Readout(f"95% confidence interval if {OBSERVED_SHARE:.0%} improve",
                 lambda f: f"{f['ci_low']:.0%} to {f['ci_high']:.0%} ({f['k_like']} of {f['n_per_arm']})"),
         Readout("This design credits cells that do nothing", _test_result("false_alarm")),
         Readout("This design detects the chosen effect", _test_result("power")),
