@@ -52,7 +52,7 @@ def simulate_negbin(n, mean, dispersion, size=None, seed=0):
         validate.same_length(mean=mean, n=np.empty(n))
     alpha = validate.number("dispersion", dispersion, 0, 100)
     size = None if size is None else validate.number("size", size, 1, MAX_N, integer=True)
-    seed = validate.number("seed", seed, 0, 2**32 - 1, integer=True)
+    seed = validate.seed(seed)
     shape = (n,) if size is None else (size, n)
     return _draw(np.random.default_rng(seed), mean, alpha, shape)
 
@@ -151,7 +151,7 @@ def rate_ratio_power(n_per_arm=20, base_rate=1.0, rate_ratio=0.5, dispersion=1.0
     scans = validate.number("scans", scans, 1, 100, integer=True)
     alpha = validate.probability("alpha", alpha, 1e-6, 0.5)
     reps = validate.number("reps", reps, 1, 100_000, integer=True)
-    seed = validate.number("seed", seed, 0, 2**32 - 1, integer=True)
+    seed = validate.seed(seed)
     rng = np.random.default_rng(seed)
     control = _draw(rng, base_rate * scans, disp, (reps, n))
     treated = _draw(rng, base_rate * scans * ratio, disp, (reps, n))

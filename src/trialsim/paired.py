@@ -177,7 +177,7 @@ def simulate_run_in(n=40, run_in_months=3, followup_months=6, mean_slope=-1.0, s
     validate.choice("shape", shape, SHAPES)
     validate.choice("enrol", enrol, ENROL)
     validate.choice("dropout", dropout, DROPOUT)
-    seed = validate.number("seed", seed, 0, 2**32 - 1, integer=True)
+    seed = validate.seed(seed)
     rng = np.random.default_rng(seed)
 
     screened = 2 * n if enrol == "fast" else n

@@ -25,8 +25,7 @@ def prob_at_least(k, n, p):
     n = validate.number("n", n, 1, MAX_N, integer=True)
     k = validate.number("k", k, 0, MAX_N, integer=True)
     p = validate.probability("p", p)
-    if np.any(np.asarray(k) > np.asarray(n)):
-        raise ValueError(f"k={k!r} is larger than n={n!r}: k must be between 0 and n")
+    validate.at_most("k", k, "n", n)
     return stats.binom.sf(np.asarray(k) - 1, n, p)[()]
 
 
@@ -36,8 +35,7 @@ def exact_test_greater(k: int, n: int, p0: float) -> float:
     k = validate.number("k", k, 0, MAX_N, integer=True)
     n = validate.number("n", n, 1, MAX_N, integer=True)
     p0 = validate.probability("p0", p0, 1e-9, 1 - 1e-9)
-    if k > n:
-        raise ValueError(f"k={k!r} is larger than n={n!r}: k must be between 0 and n")
+    validate.at_most("k", k, "n", n)
     return float(stats.binomtest(k, n, p0, alternative="greater").pvalue)
 
 
@@ -63,8 +61,7 @@ def confint(k, n, level=0.95, method="clopper-pearson"):
     n = validate.number("n", n, 1, MAX_N, integer=True)
     k = validate.number("k", k, 0, MAX_N, integer=True)
     level = validate.probability("level", level, 0.5, 0.999)
-    if np.any(np.asarray(k) > np.asarray(n)):
-        raise ValueError(f"k={k!r} is larger than n={n!r}: k must be between 0 and n")
+    validate.at_most("k", k, "n", n)
     low, high = proportion_confint(k, n, alpha=1 - level, method=CI_METHODS[method])
     return np.asarray(low)[()], np.asarray(high)[()]
 
@@ -155,5 +152,5 @@ def simulate_counts(n, p, reps: int, seed: int):
     n = validate.number("n", n, 1, MAX_N, integer=True)
     p = validate.probability("p", p)
     reps = validate.number("reps", reps, 1, 10_000_000, integer=True)
-    seed = validate.number("seed", seed, 0, 2**32 - 1, integer=True)
+    seed = validate.seed(seed)
     return np.random.default_rng(seed).binomial(n, p, size=reps)

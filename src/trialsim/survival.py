@@ -52,7 +52,7 @@ def simulate_survival(n_per_arm=50, hazard_control=0.05, hazard_ratio_early=0.7,
     hr_late = validate.number("hazard_ratio_late", hazard_ratio_late, 0.01, 20.0)
     follow = validate.number("followup_months", followup_months, 1, 240)
     change = validate.number("change_month", change_month, 0, follow)
-    seed = validate.number("seed", seed, 0, 2**32 - 1, integer=True)
+    seed = validate.seed(seed)
 
     group = np.repeat([0, 1], n)
     early = hazard * np.where(group == 1, hr_early, 1.0)

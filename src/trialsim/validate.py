@@ -98,3 +98,8 @@ def at_most(name: str, value, limit_name: str, limit):
             f"{name} must be between 0 and {limit_name}"
         )
     return value
+
+
+def seed(value):
+    """A random seed for numpy's generator: a whole number from 0 to 2**32 - 1."""
+    return number("seed", value, 0, 2**32 - 1, integer=True)
