@@ -1,0 +1,398 @@
+"""The nbgrader pipeline, run for real on a class of made-up submissions.
+
+One module fixture builds a temporary course folder from the repository's
+``nbgrader_config.py`` and ``solutions/``, generates the release, writes one
+submission per kind of student a class really produces, collects them from a
+zip with ``nbgrader zip_collect`` and autogrades them all in one batch.  The
+tests then read the scores from the gradebook: ``nbgrader validate`` exits 0
+even when tests fail, so its exit status proves nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from trialsim import check
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+ASSIGNMENT = "ps01-celltop"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+
+# The autograded items and their points, as the source notebook sets them.
+AUTO_POINTS = {
+    "test_chance_at_least": 3,
+    "test_p_late_early": 2,
+    "test_ci": 2,
+    "test_n_per_arm": 2,
+    "test_best_comparison": 2,
+}
+MANUAL_POINTS = {"why_comparison": 2, "headline_appraisal": 5}
+FULL = sum(AUTO_POINTS.values())
+
+# Answers, by the grade_id of the solution cell they replace.
+RIGHT = {
+    "chance_at_least": (
+        "def chance_at_least(k, n, rate):\n"
+        "    return float(stats.binom.sf(k - 1, n, rate))"),
+    "p_late_early": (
+        "p_late = chance_at_least(k, n, late_rate)\n"
+        "p_early = chance_at_least(k, n, early_rate)"),
+    "ci": 'ci_low, ci_high = proportion_confint(k, n, alpha=0.05, method="beta")',
+    "n_per_arm": (
+        "h = proportion_effectsize(0.5, 0.3)\n"
+        "n_per_arm = math.ceil(NormalIndPower().solve_power(effect_size=h, alpha=0.05, power=0.8))"),
+    "best_comparison": 'best_comparison = "c"  # lower case is accepted',
+}
+# The commonest mistake: the chance of exactly k instead of k or more.
+EXACTLY_K = (
+    "def chance_at_least(k, n, rate):\n"
+    "    return float(stats.binom.pmf(k, n, rate))")
+
+# Each student: answers that differ from RIGHT, and what the grader must see.
+STUDENTS = {
+    # every answer right
+    "s01-right": dict(answers={}, expected={}),
+    # plausible mistakes: exactly 7 (which also spoils question 2, computed
+    # with it), and the historical benchmark as the comparison
+    "s02-wrong": dict(
+        answers={"chance_at_least": EXACTLY_K, "best_comparison": 'best_comparison = "A"'},
+        expected={"test_chance_at_least": 0, "test_p_late_early": 0, "test_best_comparison": 0}),
+    # a cell that raises: a confidence-interval method statsmodels does not have
+    "s03-exception": dict(
+        answers={"ci": 'ci_low, ci_high = proportion_confint(k, n, method="exact")'},
+        expected={"test_ci": 0}),
+    # an endless loop: a search for the sample size that never moves n on
+    "s04-endless": dict(
+        answers={"n_per_arm": (
+            "h = proportion_effectsize(0.5, 0.3)\n"
+            "n_per_arm = 2\n"
+            "while NormalIndPower().power(h, n_per_arm, 0.05) < 0.8:\n"
+            "    pass  # forgot: n_per_arm += 1")},
+        expected={"test_n_per_arm": 0}),
+    # deletes the checks of question 1 (answered right) and of question 3
+    # (answered wrong), and empties those of question 2 (answered wrong)
+    "s05-tamper": dict(
+        answers={"p_late_early": "p_late, p_early = 0.5, 0.6",
+                 "test_p_late_early": "# nothing to check here\npass",
+                 "ci": 'ci_low, ci_high = proportion_confint(k, n, method="normal")'},
+        delete=["test_chance_at_least", "test_ci"],
+        expected={"test_p_late_early": 0, "test_ci": 0}),
+    # a notebook file that is not a notebook (a truncated upload)
+    "s06-corrupt": dict(corrupt=True, expected={k: 0 for k in AUTO_POINTS}),
+    # the untouched release: every answer still raises NotImplementedError
+    "s07-untouched": dict(untouched=True, expected={k: 0 for k in AUTO_POINTS}),
+    # a student after all the broken ones, to prove the batch went on
+    "s08-right-late": dict(answers={}, expected={}),
+}
+
+
+def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run nbgrader in ``root``, with the virtual environment's bin/ on PATH
+    (nbgrader calls alembic by name)."""
+    env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    proc = subprocess.run([str(VENV_BIN / "nbgrader"), *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def submission(release: nbformat.NotebookNode, spec: dict) -> str:
+    """The text of one student's notebook, made from the release."""
+    if spec.get("corrupt"):
+        return nbformat.writes(release)[:5000]
+    nb = nbformat.from_dict(json.loads(nbformat.writes(release)))
+    if not spec.get("untouched"):
+        answers = {**RIGHT, **spec.get("answers", {})}
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in answers:
+                cell.source = answers[grade_id]
+            elif grade_id in MANUAL_POINTS:
+                cell.source = "The trial had no control group, so natural recovery could explain it."
+        nb.cells = [c for c in nb.cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") not in spec.get("delete", [])]
+    return nbformat.writes(nb)
+
+
+@dataclass
+class Run:
+    root: Path
+    release: nbformat.NotebookNode
+    autograde: subprocess.CompletedProcess
+    seconds: float
+
+    def scores(self, student: str) -> dict[str, float]:
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
+            sub = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+            return {g.name: g.score for g in sub.grades}
+
+    def graded_notebook(self, student: str) -> nbformat.NotebookNode:
+        return nbformat.read(self.root / "autograded" / student / ASSIGNMENT / NOTEBOOK, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Run:
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy2(REPO / "nbgrader_config.py", root)
+    shutil.copytree(REPO / "solutions", root / "solutions")
+    nbgrader(root, "generate_assignment", ASSIGNMENT)
+
+    release = nbformat.read(root / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    archive = root / "downloaded" / ASSIGNMENT / "archive"
+    archive.mkdir(parents=True)
+    with zipfile.ZipFile(archive / "submissions.zip", "w") as zf:
+        for student, spec in STUDENTS.items():
+            zf.writestr(f"{student}/{NOTEBOOK}", submission(release, spec))
+    nbgrader(root, "zip_collect", ASSIGNMENT)
+
+    start = time.perf_counter()
+    proc = nbgrader(root, "autograde", ASSIGNMENT, check=False)
+    return Run(root, release, proc, time.perf_counter() - start)
+
+
+# ------------------------------------------------------------ the release
+def test_committed_release_is_exactly_what_nbgrader_generates(run):
+    generated = run.root / "exercises" / ASSIGNMENT
+    committed = REPO / "exercises" / ASSIGNMENT
+    names = sorted(p.name for p in generated.iterdir())
+    assert names == sorted(p.name for p in committed.iterdir()), "exercises/ holds other files than the release"
+    for name in names:
+        assert filecmp.cmp(generated / name, committed / name, shallow=False), (
+            f"exercises/{ASSIGNMENT}/{name} differs from what nbgrader generates from solutions/: "
+            f"run ./course release {ASSIGNMENT} and commit the result")
+
+
+def test_items_and_points_are_set():
+    nb = nbformat.read(REPO / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    auto, manual = {}, {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            target = manual if meta.get("solution") else auto
+            target[meta["grade_id"]] = meta["points"]
+    assert auto == AUTO_POINTS and manual == MANUAL_POINTS
+    assert len(auto) >= 4 and len(manual) >= 1
+
+
+def test_notebook_reads_its_data_through_trialsim():
+    nb = nbformat.read(REPO / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert 'data.facts("celltop_summary")' in code
+    for hard_coded in ("read_csv", "open(", "/work", "datasets/"):
+        lines = [line for line in code.splitlines() if hard_coded in line and not line.lstrip().startswith("#")]
+        assert not lines, f"the exercise reads data around trialsim.data: {lines}"
+
+
+# ------------------------------------------------------------ the grading
+def test_autograde_runs_the_whole_batch(run):
+    graded = sorted(p.name for p in (run.root / "autograded").iterdir())
+    readable = sorted(s for s in STUDENTS if s != "s06-corrupt")
+    assert graded == readable, run.autograde.stderr[-3000:]
+    with Gradebook(f"sqlite:///{run.root / 'gradebook.db'}") as gb:
+        assert sorted(s.id for s in gb.students) == sorted(STUDENTS)
+        # the unreadable notebook scores zero and stays in the gradebook ...
+        assert gb.find_submission(ASSIGNMENT, "s06-corrupt").score == 0
+    # ... its file is kept for the instructor, and the run says what failed
+    kept = run.root / "submitted" / "s06-corrupt" / ASSIGNMENT / NOTEBOOK
+    assert kept.read_text() == submission(run.release, STUDENTS["s06-corrupt"])
+    assert run.autograde.returncode == 1
+    assert f"error processing assignment: {run.root / 'submitted' / 's06-corrupt' / ASSIGNMENT}" in run.autograde.stderr
+    print(f"autograde: {run.seconds:.1f} s for {len(STUDENTS)} submissions "
+          f"({run.seconds / len(STUDENTS):.1f} s each, including one 30 s timeout)")
+
+
+@pytest.mark.parametrize("student", [s for s in STUDENTS if s != "s06-corrupt"])
+def test_scores_from_the_gradebook(run, student):
+    expected = {item: STUDENTS[student]["expected"].get(item, points) for item, points in AUTO_POINTS.items()}
+    expected.update({item: 0 for item in MANUAL_POINTS})  # not yet graded by hand
+    assert run.scores(student) == expected
+
+
+def test_solution_scores_full_marks_and_untouched_release_zero(run):
+    assert sum(run.scores("s01-right").values()) == FULL
+    assert sum(run.scores("s07-untouched").values()) == 0
+
+
+def test_plausible_mistakes_score_partial_marks(run):
+    assert 0 < sum(run.scores("s02-wrong").values()) < FULL
+
+
+def test_endless_loop_is_stopped_by_the_timeout(run):
+    nb = run.graded_notebook("s04-endless")
+    loop = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "n_per_arm")
+    names = [o.get("ename") for o in loop.outputs if o.output_type == "error"]
+    assert names and names[0] in {"KeyboardInterrupt", "CellTimeoutError"}, names
+
+
+def test_deleted_and_edited_tests_are_restored(run):
+    nb = run.graded_notebook("s05-tamper")
+    source = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nb.cells}
+    original = nbformat.read(REPO / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    for cell in original.cells:
+        if cell.metadata["nbgrader"]["grade_id"] in ("test_chance_at_least", "test_p_late_early", "test_ci"):
+            # restored, hidden tests included (a restored cell starts with a note)
+            assert source[cell.metadata["nbgrader"]["grade_id"]].endswith(cell.source)
+    assert source["test_chance_at_least"].startswith("# This cell (id:test_chance_at_least) was missing from the submission")
+
+
+def test_visible_tests_explain_the_mistake(run):
+    nb = run.graded_notebook("s02-wrong")
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_chance_at_least")
+    error = next(o for o in cell.outputs if o.output_type == "error")
+    assert error.ename == "AssertionError"
+    assert "chance of exactly k" in error.evalue
+
+
+# ------------------------------------------------ by hand, feedback, export
+def test_manual_grading_feedback_and_export(run):
+    with Gradebook(f"sqlite:///{run.root / 'gradebook.db'}") as gb:
+        for student in STUDENTS:
+            if student == "s06-corrupt":
+                continue
+            for item, points in MANUAL_POINTS.items():
+                grade = gb.find_grade(item, ASSIGNMENT, ASSIGNMENT, student)
+                assert grade.needs_manual_grade or student == "s07-untouched"
+                grade.manual_score = points - 1
+            gb.db.commit()
+    nbgrader(run.root, "generate_feedback", ASSIGNMENT)
+    html = (run.root / "feedback" / "s02-wrong" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "chance of exactly k" in html and "Score:" in html
+    nbgrader(run.root, "export", "--to", str(run.root / "grades.csv"))
+    with open(run.root / "grades.csv", newline="") as fh:
+        rows = {row["student_id"]: row for row in csv.DictReader(fh)}
+    assert set(rows) == set(STUDENTS)
+    manual = sum(MANUAL_POINTS.values()) - len(MANUAL_POINTS)
+    assert float(rows["s01-right"]["score"]) == FULL + manual
+    assert float(rows["s06-corrupt"]["score"]) == 0
+    assert float(rows["s01-right"]["max_score"]) == FULL + sum(MANUAL_POINTS.values())
+
+
+# --------------------------------------------------- nothing secret leaks
+def secret_lines() -> set[str]:
+    """Every line an instructor keeps from students: solution regions, hidden
+    tests, model answers to the written questions and the graders' guide."""
+    secrets: set[str] = set()
+    for path in sorted((REPO / "solutions").glob("ps*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            lines = cell.source.splitlines()
+            if cell.cell_type == "markdown" and meta.get("solution"):
+                secrets.update(lines)
+                continue
+            inside = False
+            for line in lines:
+                if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
+                    inside = True
+                elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
+                    inside = False
+                elif inside:
+                    secrets.add(line)
+    for path in sorted((REPO / "solutions").glob("ps*/GRADING.md")):
+        secrets.update(path.read_text().splitlines())
+    return {s.strip() for s in secrets if len(s.strip()) >= 12}
+
+
+def leaks(folder: Path) -> list[str]:
+    secrets = secret_lines()
+    markers = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        if path.suffix == ".ipynb":  # compare the cells' lines, not the JSON
+            text = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
+        lines = {line.strip() for line in text.splitlines()}
+        found += [f"{path.relative_to(folder)}: {s}" for s in sorted(secrets & lines)]
+        found += [f"{path.relative_to(folder)}: marker {m}" for m in markers if m in text]
+    return found
+
+
+def test_secret_lines_are_found():
+    secrets = secret_lines()
+    assert "return float(stats.binom.sf(k - 1, n, rate))" in secrets
+    assert 'assert best_comparison.strip().upper() == "C", f"best_comparison is {best_comparison!r}"' in secrets
+    assert len(secrets) > 40
+
+
+def test_no_solution_or_hidden_test_in_exercises():
+    assert leaks(REPO / "exercises") == []
+
+
+@pytest.mark.build
+def test_no_solution_or_hidden_test_in_the_site(site_dir):
+    assert leaks(site_dir) == []
+
+
+# ------------------------------------------------------ a learner alone
+def test_learner_check_names_each_failing_question(tmp_path):
+    """What a self-paced learner sees: each question, whether it passes the
+    visible checks, and the failing check's message in full."""
+    release = nbformat.read(REPO / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    mine = tmp_path / NOTEBOOK
+    mine.write_text(submission(release, STUDENTS["s02-wrong"]))
+    items = {item.grade_id: item for item in check.run(mine)}
+    assert list(items) == [*AUTO_POINTS, *MANUAL_POINTS]
+    q1 = items["test_chance_at_least"]
+    assert q1.passed is False and q1.question.startswith("Question 1")
+    assert "you computed the chance of exactly k, not of k or more" in q1.message
+    # the wrong letter and the spoilt probabilities pass the visible checks:
+    # only grading finds them
+    assert [items[i].passed for i in AUTO_POINTS] == [False, True, True, True, True]
+    assert items["headline_appraisal"].manual and items["headline_appraisal"].message == "12 words"
+
+    untouched = tmp_path / "untouched.ipynb"
+    untouched.write_text(submission(release, STUDENTS["s07-untouched"]))
+    items = check.run(untouched)
+    assert [i.passed for i in items if not i.manual] == [False] * len(AUTO_POINTS)
+    assert items[0].message.startswith("not answered yet: replace raise NotImplementedError()")
+    assert items[1].message.startswith("p_late is not defined")
+    assert {i.message for i in items if i.manual} == {"not answered yet"}
+
+
+def test_course_check_command(tmp_path):
+    release = nbformat.read(REPO / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    mine = tmp_path / NOTEBOOK
+    mine.write_text(submission(release, STUDENTS["s01-right"]))
+    proc = subprocess.run([str(REPO / "course"), "check", str(mine)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Every automatically marked question passes the checks you can see." in proc.stdout
+    assert "✗" not in proc.stdout
+
+    mine.write_text(nbformat.writes(release)[:300])  # damaged in a download
+    proc = subprocess.run([str(REPO / "course"), "check", str(mine)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2
+    assert "is not a readable notebook" in proc.stderr and "fresh copy" in proc.stderr
+
+
+def test_regrading_one_student_leaves_the_others_alone(run):
+    """The corrupt upload is replaced by a readable one and regraded alone
+    (autograde needs --force to grade a submission again)."""
+    with Gradebook(f"sqlite:///{run.root / 'gradebook.db'}") as gb:
+        before = {s: gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS if s != "s06-corrupt"}
+    fixed = run.root / "submitted" / "s06-corrupt" / ASSIGNMENT / NOTEBOOK
+    fixed.write_text(submission(run.release, STUDENTS["s02-wrong"]))
+    nbgrader(run.root, "autograde", ASSIGNMENT, "--student", "s06-corrupt", "--force")
+    assert run.scores("s06-corrupt") == run.scores("s02-wrong") | {"why_comparison": 0, "headline_appraisal": 0}
+    with Gradebook(f"sqlite:///{run.root / 'gradebook.db'}") as gb:
+        after = {s: gb.find_submission(ASSIGNMENT, s).score for s in before}
+    assert after == before
