@@ -396,3 +396,42 @@ def test_regrading_one_student_leaves_the_others_alone(run):
     with Gradebook(f"sqlite:///{run.root / 'gradebook.db'}") as gb:
         after = {s: gb.find_submission(ASSIGNMENT, s).score for s in before}
     assert after == before
+
+
+# ------------------------------------------------------- housekeeping
+def test_grading_state_stays_out_of_git_and_the_book():
+    state = ["gradebook.db", "submitted/a/ps01-celltop/x.ipynb", "autograded/a/x.ipynb",
+             "feedback/a/x.html", "downloaded/ps01-celltop/archive/s.zip", "my-work/ps01-celltop/x.ipynb",
+             "grades.csv"]
+    proc = subprocess.run(["git", "check-ignore", "--no-index", *state], cwd=REPO, capture_output=True, text=True)
+    assert sorted(proc.stdout.split()) == sorted(state)
+    import yaml
+    excluded = set(yaml.safe_load((REPO / "_config.yml").read_text())["exclude_patterns"])
+    assert {"solutions", "exercises", "submitted", "autograded", "feedback", "downloaded", "my-work"} <= excluded
+
+
+def test_every_chapter_has_a_problem_set():
+    for chapter in sorted((REPO / "chapters").glob("[0-9][0-9]-*.md")):
+        number = chapter.name[:2]
+        sets = sorted((REPO / "solutions").glob(f"ps{number}-*/ps{number}-*.ipynb"))
+        assert sets, f"chapter {chapter.name} has no problem set solutions/ps{number}-<slug>/"
+        released = REPO / "exercises" / sets[0].parent.name / sets[0].name
+        assert released.is_file(), f"{released.relative_to(REPO)} is missing: run ./course release {sets[0].parent.name}"
+        assert (sets[0].parent / "GRADING.md").is_file(), f"{sets[0].parent.name} has no GRADING.md for graders"
+
+
+def test_course_start_copies_once_and_never_overwrites(tmp_path):
+    for name in ("course",):
+        shutil.copy2(REPO / name, tmp_path / name)
+    shutil.copytree(REPO / "solutions", tmp_path / "solutions")
+    shutil.copytree(REPO / "exercises", tmp_path / "exercises")
+    first = subprocess.run(["./course", "start", ASSIGNMENT], cwd=tmp_path, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    mine = tmp_path / "my-work" / ASSIGNMENT / NOTEBOOK
+    assert mine.read_bytes() == (REPO / "exercises" / ASSIGNMENT / NOTEBOOK).read_bytes()
+    mine.write_text("my answers")
+    again = subprocess.run(["./course", "start", ASSIGNMENT], cwd=tmp_path, capture_output=True, text=True)
+    assert again.returncode == 0 and "already exists" in again.stdout
+    assert mine.read_text() == "my answers"
+    unknown = subprocess.run(["./course", "start", "ps99-nothing"], cwd=tmp_path, capture_output=True, text=True)
+    assert unknown.returncode == 2 and f"the problem sets are: {ASSIGNMENT}" in unknown.stderr
