@@ -5,6 +5,11 @@ that these settings apply. The instructors' page of the book describes the
 whole grading workflow.
 """
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from trialsim.feedback import ErrorsWithoutCode
+
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.course_id = "cells-on-trial"
@@ -32,6 +37,11 @@ c.Execute.interrupt_on_timeout = True
 # A submission that deletes a test cell gets it back before grading, with a
 # note at its top that says so.
 c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows each student their graded notebook with the messages of the
+# checks that failed, but not the code of the hidden checks (neither the cells
+# nor the lines a traceback quotes), so a problem set can be set again.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ErrorsWithoutCode, CSSHTMLHeaderPreprocessor]
 
 # Collecting a zip of submissions downloaded from a learning platform
 # (`nbgrader zip_collect`): one folder per student inside the zip, named by the

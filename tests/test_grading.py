@@ -272,7 +272,12 @@ def test_manual_grading_feedback_and_export(run):
             gb.db.commit()
     nbgrader(run.root, "generate_feedback", ASSIGNMENT)
     html = (run.root / "feedback" / "s02-wrong" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    html = " ".join(html.split())  # messages are wrapped to fit the page
     assert "chance of exactly k" in html and "Score:" in html
+    # the failing hidden check's message reaches the student, its code does not
+    assert "that comparison cannot separate the effect of the cells" in html
+    assert leaks(run.root / "feedback", hidden_tests_only=True) == []
+    assert len(secret_lines(hidden_tests_only=True)) > 10
     nbgrader(run.root, "export", "--to", str(run.root / "grades.csv"))
     with open(run.root / "grades.csv", newline="") as fh:
         rows = {row["student_id"]: row for row in csv.DictReader(fh)}
@@ -284,33 +289,41 @@ def test_manual_grading_feedback_and_export(run):
 
 
 # --------------------------------------------------- nothing secret leaks
-def secret_lines() -> set[str]:
+def secret_lines(hidden_tests_only: bool = False) -> set[str]:
     """Every line an instructor keeps from students: solution regions, hidden
-    tests, model answers to the written questions and the graders' guide."""
+    tests, model answers to the written questions and the graders' guide
+    (or only the hidden tests)."""
     secrets: set[str] = set()
+    begin = ("### BEGIN HIDDEN TESTS",) if hidden_tests_only else ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
     for path in sorted((REPO / "solutions").glob("ps*/*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             meta = cell.metadata.get("nbgrader", {})
             lines = cell.source.splitlines()
-            if cell.cell_type == "markdown" and meta.get("solution"):
+            if cell.cell_type == "markdown" and meta.get("solution") and not hidden_tests_only:
                 secrets.update(lines)
                 continue
             inside = False
             for line in lines:
-                if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
+                if any(b in line for b in begin):
                     inside = True
                 elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
                     inside = False
                 elif inside:
                     secrets.add(line)
     for path in sorted((REPO / "solutions").glob("ps*/GRADING.md")):
-        secrets.update(path.read_text().splitlines())
+        if not hidden_tests_only:
+            secrets.update(path.read_text().splitlines())
     return {s.strip() for s in secrets if len(s.strip()) >= 12}
 
 
-def leaks(folder: Path) -> list[str]:
-    secrets = secret_lines()
-    markers = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+def leaks(folder: Path, hidden_tests_only: bool = False, markers: bool = True) -> list[str]:
+    """Secret lines found in the files under ``folder``, and (with
+    ``markers``) nbgrader's region markers, which only ever surround secrets
+    in a notebook or feedback (the instructors' page names them in prose)."""
+    secrets = secret_lines(hidden_tests_only)
+    marks = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS") if markers else ()
+    if markers and not hidden_tests_only:
+        marks += ("BEGIN SOLUTION", "END SOLUTION")
     found = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         try:
@@ -321,14 +334,14 @@ def leaks(folder: Path) -> list[str]:
             text = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
         lines = {line.strip() for line in text.splitlines()}
         found += [f"{path.relative_to(folder)}: {s}" for s in sorted(secrets & lines)]
-        found += [f"{path.relative_to(folder)}: marker {m}" for m in markers if m in text]
+        found += [f"{path.relative_to(folder)}: marker {m}" for m in marks if m in text]
     return found
 
 
 def test_secret_lines_are_found():
     secrets = secret_lines()
     assert "return float(stats.binom.sf(k - 1, n, rate))" in secrets
-    assert 'assert best_comparison.strip().upper() == "C", f"best_comparison is {best_comparison!r}"' in secrets
+    assert 'assert best_comparison.strip().upper() == "C", (' in secrets
     assert len(secrets) > 40
 
 
@@ -338,7 +351,7 @@ def test_no_solution_or_hidden_test_in_exercises():
 
 @pytest.mark.build
 def test_no_solution_or_hidden_test_in_the_site(site_dir):
-    assert leaks(site_dir) == []
+    assert leaks(site_dir, markers=False) == []
 
 
 # ------------------------------------------------------ a learner alone
@@ -435,3 +448,22 @@ def test_course_start_copies_once_and_never_overwrites(tmp_path):
     assert mine.read_text() == "my answers"
     unknown = subprocess.run(["./course", "start", "ps99-nothing"], cwd=tmp_path, capture_output=True, text=True)
     assert unknown.returncode == 2 and f"the problem sets are: {ASSIGNMENT}" in unknown.stderr
+
+
+def test_feedback_shortens_errors_only_in_test_cells():
+    from trialsim.feedback import ErrorsWithoutCode
+
+    def cell(meta):
+        c = nbformat.v4.new_code_cell("x", metadata={"nbgrader": meta})
+        c.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="word " * 40,
+                                            traceback=["line 1", "### BEGIN HIDDEN TESTS", "line 3"])]
+        return c
+
+    nb = nbformat.v4.new_notebook(cells=[cell({"grade": True, "solution": False, "grade_id": "t"}),
+                                         cell({"grade": False, "solution": True, "grade_id": "a"})])
+    nb, _ = ErrorsWithoutCode()(nb, {})
+    shortened, kept = nb.cells[0].outputs[0].traceback, nb.cells[1].outputs[0].traceback
+    assert len(shortened) == 1 and "HIDDEN" not in shortened[0]
+    assert shortened[0].startswith("AssertionError: word word")
+    assert max(len(line) for line in shortened[0].splitlines()) <= 90 and shortened[0].count("\n") >= 2
+    assert kept == ["line 1", "### BEGIN HIDDEN TESTS", "line 3"]  # the student's own code keeps it all

@@ -1,0 +1,38 @@
+"""nbgrader feedback that explains without giving the hidden checks away.
+
+nbgrader's feedback shows each student the graded notebook. The hidden checks
+are removed from it by ``ClearHiddenTests``, but a failing check's traceback
+still quotes the lines around the failure. ``ErrorsWithoutCode`` replaces the
+traceback of every error in a test cell with its last line, the error's name
+and message, which is written for the student. Errors in the student's own
+answer cells keep their full traceback: that code is theirs.
+
+Used in ``nbgrader_config.py`` (``GenerateFeedback.preprocessors``).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
+
+
+def is_test_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+class ErrorsWithoutCode(Preprocessor):
+    """Shorten each error in an autograder test cell to 'Name: message'."""
+
+    enabled = Bool(True, help="nbgrader registers preprocessors without enabling them").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and is_test_cell(cell):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    line = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
+                    # feedback shows tracebacks unwrapped: keep the message readable
+                    output["traceback"] = ["\n".join(textwrap.wrap(line, 90, subsequent_indent="    "))]
+        return cell, resources
