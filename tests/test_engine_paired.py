@@ -125,3 +125,65 @@ def test_informative_dropout_and_natural_history_mislead():
 def test_bad_parameters_name_themselves(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# ------------------------------------------------------------ many trials at once
+def test_two_proportion_z_matches_statsmodels():
+    from statsmodels.stats.proportion import proportions_ztest
+
+    for a, b, n in [(13, 6, 19), (30, 22, 50), (5, 5, 20), (0, 3, 19)]:
+        expected = proportions_ztest([a, b], [n, n])[1]
+        assert paired.two_proportion_z(a, b, n) == pytest.approx(expected, rel=1e-12)
+
+
+def test_many_trials_are_seeded_and_shaped():
+    a = paired.simulate_run_in_trials(n=19, seed=3)
+    b = paired.simulate_run_in_trials(n=19, seed=3)
+    c = paired.simulate_run_in_trials(n=19, seed=4)
+    assert a["responder_share"] == b["responder_share"] and a["report_wilcoxon"] == b["report_wilcoxon"]
+    assert a["responder_share"] != c["responder_share"]
+    assert a["reps"] == 6000 // 19 and a["n_completed"] == 19
+    assert a["hist_treated"].shape == (paired.CHANGE_BINS.size - 1,)
+    assert a["hist_treated"].sum() == pytest.approx(1.0)
+    assert np.isnan(a["hist_placebo"]).all() and np.isnan(a["p_responders"])
+    dropped = paired.simulate_run_in_trials(n=20, dropout="informative", seed=3)
+    assert dropped["n_completed"] == 15
+
+
+def test_within_patient_test_is_scipys_wilcoxon_per_trial():
+    """With two trials the per-trial p-values can be recomputed one by one."""
+    out = paired.simulate_run_in_trials(n=12, reps=2, enrol="all", noise_sd=0.0, effect=0.5, seed=8)
+    # noise-free, every patient's decline halves: every trial reports a benefit
+    assert out["report_wilcoxon"] == 1.0 and out["report_mean"] == 1.0
+    assert out["responder_share"] == 1.0 and out["mean_change"] == pytest.approx(50.0, abs=1e-6)
+    assert out["p_wilcoxon"] == pytest.approx(stats.wilcoxon(np.arange(1, 13)).pvalue)
+
+
+def test_placebo_arm_keeps_false_alarms_near_the_nominal_rate():
+    out = paired.simulate_run_in_trials(n=19, design="placebo", effect=0.0, shape="slowing",
+                                        dropout="informative", reps=1000, seed=1)
+    for endpoint in paired.ENDPOINTS:
+        assert out[f"report_{endpoint}"] < 0.06, endpoint
+    assert out["placebo_responder_share"] == pytest.approx(out["responder_share"], abs=0.03)
+
+
+def test_run_in_design_finds_benefit_with_no_effect():
+    """The trial's situation: fast progressors, a decline that slows, the
+    sickest dropping out. No effect at all, yet most trials 'find' one."""
+    out = paired.simulate_run_in_trials(n=19, effect=0.0, enrol="fast", shape="slowing",
+                                        dropout="informative", seed=2)
+    assert out["responder_share"] > 0.6 and out["mean_change"] > 30
+    assert out["report_wilcoxon"] > 0.9
+    fair = paired.simulate_run_in_trials(n=19, effect=0.0, enrol="all", seed=2)
+    assert fair["report_wilcoxon"] < 0.07
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: paired.simulate_run_in_trials(design="crossover"), "design"),
+    (lambda: paired.simulate_run_in_trials(n=2000), "n"),
+    (lambda: paired.simulate_run_in_trials(reps=1), "reps"),
+    (lambda: paired.simulate_run_in_trials(noise_sd=-1), "noise_sd"),
+])
+def test_many_trials_bad_parameters_name_themselves(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

@@ -123,6 +123,46 @@ def wilcoxon_paired(pre, post, alternative="two-sided"):
     return {"statistic": float(res.statistic), "p": float(res.pvalue)}
 
 
+def _checked(n, run_in_months, followup_months, mean_slope, slope_sd, noise_sd, effect,
+             shape, enrol, dropout, seed) -> dict:
+    """The run-in simulators' shared parameter checks."""
+    out = {
+        "n": validate.number("n", n, 5, 10_000, integer=True),
+        "run_in": validate.number("run_in_months", run_in_months, 2, 12, integer=True),
+        "follow": validate.number("followup_months", followup_months, 2, 24, integer=True),
+        "mean_slope": validate.number("mean_slope", mean_slope, -3.0, -0.1),
+        "slope_sd": validate.number("slope_sd", slope_sd, 0.0, 1.5),
+        "noise_sd": validate.number("noise_sd", noise_sd, 0.0, 4.0),
+        "effect": validate.probability("effect", effect, 0.0, 0.9),
+        "seed": validate.seed(seed),
+    }
+    validate.choice("shape", shape, SHAPES)
+    validate.choice("enrol", enrol, ENROL)
+    validate.choice("dropout", dropout, DROPOUT)
+    return out
+
+
+def _months(run_in: int, follow: int) -> np.ndarray:
+    return np.arange(run_in + follow + 1, dtype=float)
+
+
+def _cohort(rng, size: tuple, months, run_in, effect, shape, mean_slope, slope_sd, noise_sd):
+    """True and observed ALSFRS-R scores for patients of array shape ``size``
+    (one more axis, the visits, is added): the model of ``simulate_run_in``.
+    ``effect`` may be an array that broadcasts against ``size`` (one effect
+    per arm)."""
+    total = months[-1]
+    natural = months + SHAPES[shape] * months ** 2 / (2 * total)   # integral of 1 + c t / T
+    at_start = natural[run_in]
+    effect = np.asarray(effect, dtype=float)[..., None]
+    course = np.where(months <= run_in, natural, at_start + (1 - effect) * (natural - at_start))
+    baseline = np.clip(rng.normal(BASELINE_MEAN, BASELINE_SD, size), *BASELINE_RANGE)
+    rate = np.minimum(rng.normal(mean_slope, slope_sd, size), -MIN_DECLINE)
+    truth = baseline[..., None] + rate[..., None] * course
+    scores = np.clip(truth + rng.normal(0.0, noise_sd, truth.shape), 0.0, SCORE_MAX)
+    return truth, scores
+
+
 def simulate_run_in(n=40, run_in_months=3, followup_months=6, mean_slope=-1.0, slope_sd=0.5,
                     noise_sd=1.5, effect=0.0, shape="linear", enrol="all", dropout="none",
                     seed=0) -> dict:
@@ -167,30 +207,14 @@ def simulate_run_in(n=40, run_in_months=3, followup_months=6, mean_slope=-1.0, s
         the true percent slowing caused by treatment (100 * effect).
     n_screened, n_enrolled, n_completed
     """
-    n = validate.number("n", n, 5, 10_000, integer=True)
-    run_in = validate.number("run_in_months", run_in_months, 2, 12, integer=True)
-    follow = validate.number("followup_months", followup_months, 2, 24, integer=True)
-    mean_slope = validate.number("mean_slope", mean_slope, -3.0, -0.1)
-    slope_sd = validate.number("slope_sd", slope_sd, 0.0, 1.5)
-    noise_sd = validate.number("noise_sd", noise_sd, 0.0, 4.0)
-    effect = validate.probability("effect", effect, 0.0, 0.9)
-    validate.choice("shape", shape, SHAPES)
-    validate.choice("enrol", enrol, ENROL)
-    validate.choice("dropout", dropout, DROPOUT)
-    seed = validate.seed(seed)
-    rng = np.random.default_rng(seed)
-
+    p = _checked(n, run_in_months, followup_months, mean_slope, slope_sd, noise_sd, effect,
+                 shape, enrol, dropout, seed)
+    n, run_in, follow = p["n"], p["run_in"], p["follow"]
+    rng = np.random.default_rng(p["seed"])
     screened = 2 * n if enrol == "fast" else n
-    months = np.arange(run_in + follow + 1, dtype=float)
-    total = months[-1]
-    natural = months + SHAPES[shape] * months ** 2 / (2 * total)   # integral of 1 + c t / T
-    at_start = natural[run_in]
-    course = np.where(months <= run_in, natural, at_start + (1 - effect) * (natural - at_start))
-
-    baseline = np.clip(rng.normal(BASELINE_MEAN, BASELINE_SD, screened), *BASELINE_RANGE)
-    rate = np.minimum(rng.normal(mean_slope, slope_sd, screened), -MIN_DECLINE)
-    truth = baseline[:, None] + rate[:, None] * course
-    scores = np.clip(truth + rng.normal(0.0, noise_sd, truth.shape), 0.0, SCORE_MAX)
+    months = _months(run_in, follow)
+    truth, scores = _cohort(rng, (screened,), months, run_in, p["effect"], shape,
+                            p["mean_slope"], p["slope_sd"], p["noise_sd"])
     pre = slope(months[:run_in + 1], scores[:, :run_in + 1])
 
     if enrol == "fast":
@@ -221,3 +245,188 @@ def simulate_run_in(n=40, run_in_months=3, followup_months=6, mean_slope=-1.0, s
         "treatment_effect": 100 * effect,
         "n_screened": screened, "n_enrolled": n, "n_completed": int(completed.sum()),
     }
+
+
+DESIGNS = ("run-in", "placebo")
+ENDPOINTS = ("responders", "mean", "wilcoxon")
+CHANGE_BINS = np.arange(-100.0, 151.0, 25.0)  # % change in the rate of decline, for histograms
+
+
+def _per_trial(values: np.ndarray, keep: np.ndarray, m: int) -> np.ndarray:
+    """``values[keep]`` regrouped per trial and arm: every trial keeps ``m``."""
+    return values[keep].reshape(*values.shape[:-1], m)
+
+
+def two_proportion_z(events_a, events_b, n):
+    """Two-sided p of the pooled two-proportion z-test for equal group sizes
+    ``n``, vectorised over trials (statsmodels ``proportions_ztest`` for one
+    pair; tested against it)."""
+    pa, pb = np.asarray(events_a) / n, np.asarray(events_b) / n
+    pooled = (pa + pb) / 2
+    se = np.sqrt(pooled * (1 - pooled) * 2 / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, (pa - pb) / se, 0.0)
+    return 2 * stats.norm.sf(np.abs(z))
+
+
+def simulate_run_in_trials(n=19, run_in_months=6, followup_months=6, noise_sd=1.5, effect=0.0,
+                           shape="linear", enrol="fast", dropout="none", design="run-in",
+                           mean_slope=-1.0, slope_sd=0.5, reps=None, seed=2021) -> dict:
+    """Many simulated trials of the run-in design at once, with or without a
+    concurrent placebo arm (vectorised; the patient model is that of
+    ``simulate_run_in``, with the selection of fast progressors and the
+    informative dropout applied within each trial).
+
+    ``n`` is the number of treated patients (the placebo arm, when there is
+    one, has as many).  ``reps`` trials are simulated (by default about 6,000
+    treated patients in all, at least 40 trials).  How each design decides
+    that it has found a benefit, by endpoint:
+
+    ==============  =====================================  ==========================================
+    endpoint        run-in only (each patient his control)  with a placebo arm
+    ==============  =====================================  ==========================================
+    responders      more than half the completers improve   more treated than placebo responders,
+                    by over 25 % (as in the published       two-proportion z-test p < 0.05
+                    report)
+    mean            mean % change above 0, one-sample t     Welch t-test of % change between arms
+                    test p < 0.05                           p < 0.05, treated better
+    wilcoxon        Wilcoxon signed-rank of post against    Mann-Whitney test of the slope change
+                    pre slopes p < 0.05, slopes better      between arms p < 0.05, treated better
+    ==============  =====================================  ==========================================
+
+    Returns, over the simulated trials: ``responder_share`` (treated
+    completers) and ``mean_change`` (a typical trial's mean per-patient %
+    change: the median over trials, because a patient whose run-in slope is
+    near zero gives a huge percentage); ``placebo_*`` likewise (NaN without a
+    placebo arm); the median p per endpoint (``p_<endpoint>``; NaN for the
+    responder count of the run-in design, which has no test); the share
+    of trials reporting a benefit per endpoint (``report_<endpoint>``), the
+    histogram of per-patient % change on ``CHANGE_BINS`` (``hist_treated``,
+    ``hist_placebo``, shares of patients, the first and last bins also
+    holding everything beyond them), ``n_completed`` and ``reps``.
+    """
+    p = _checked(n, run_in_months, followup_months, mean_slope, slope_sd, noise_sd, effect,
+                 shape, enrol, dropout, seed)
+    validate.choice("design", design, DESIGNS)
+    n, run_in, follow = p["n"], p["run_in"], p["follow"]
+    if n > 1000:
+        raise ValueError(f"n={n!r} is too large for the many-trial simulator: allowed 5 to 1000")
+    reps = max(40, 6000 // n) if reps is None else validate.number("reps", reps, 2, 5000, integer=True)
+    arms = 2 if design == "placebo" else 1
+    rng = np.random.default_rng(p["seed"])
+    screened = 2 * n if enrol == "fast" else n
+    months = _months(run_in, follow)
+    effects = np.array([p["effect"], 0.0][:arms]).reshape(1, arms, 1)
+    _, scores = _cohort(rng, (reps, arms, screened), months, run_in, effects, shape,
+                        p["mean_slope"], p["slope_sd"], p["noise_sd"])
+    flat = scores.reshape(-1, months.size)
+    pre = slope(months[:run_in + 1], flat[:, :run_in + 1]).reshape(reps, arms, screened)
+    if enrol == "fast":  # within each trial and arm, the faster-declining half
+        order = np.argsort(pre, axis=-1, kind="stable")[..., :n]
+        order.sort(axis=-1)
+        pre = np.take_along_axis(pre, order, axis=-1)
+        scores = np.take_along_axis(scores, order[..., None], axis=-2)
+    completed = np.ones(pre.shape, dtype=bool)
+    if dropout == "informative":
+        mid = run_in + follow // 2
+        loss = scores[..., run_in] - scores[..., mid]
+        leaving = np.argsort(-loss, axis=-1, kind="stable")[..., :int(round(DROPOUT_SHARE * n))]
+        np.put_along_axis(completed, leaving, False, axis=-1)
+        scores = scores.copy()
+        scores[..., mid + 1:][~completed] = np.nan
+    post = slope(months[run_in:], scores[..., run_in:].reshape(-1, follow + 1)).reshape(pre.shape)
+    m = int(completed[0, 0].sum())
+    pre, post = _per_trial(pre, completed, m), _per_trial(post, completed, m)
+    change = _change(pre, post)                      # (reps, arms, m), % slower decline
+    responders_ = (change > 25).sum(axis=-1)         # (reps, arms)
+    mean_change = np.nanmean(change, axis=-1)
+
+    t, r = 0, (1 if arms == 2 else None)
+    if arms == 1:
+        p_resp = np.where(responders_[:, t] > m / 2, 0.0, 1.0)   # a count, not a test
+        better_resp = responders_[:, t] > m / 2
+        tt = stats.ttest_1samp(change[:, t], 0.0, axis=-1, nan_policy="omit")
+        p_mean, better_mean = np.asarray(tt.pvalue), mean_change[:, t] > 0
+        wx = stats.wilcoxon(post[:, t], pre[:, t], axis=-1)
+        p_wil, better_wil = np.asarray(wx.pvalue), np.median(post[:, t] - pre[:, t], axis=-1) > 0
+    else:
+        p_resp = two_proportion_z(responders_[:, t], responders_[:, r], m)
+        better_resp = responders_[:, t] > responders_[:, r]
+        tt = stats.ttest_ind(change[:, t], change[:, r], axis=-1, equal_var=False, nan_policy="omit")
+        p_mean, better_mean = np.asarray(tt.pvalue), mean_change[:, t] > mean_change[:, r]
+        diff = post - pre
+        mw = stats.mannwhitneyu(diff[:, t], diff[:, r], axis=-1)
+        p_wil = np.asarray(mw.pvalue)
+        better_wil = np.median(diff[:, t], axis=-1) > np.median(diff[:, r], axis=-1)
+
+    def hist(arm):
+        if arm is None:
+            return np.full(CHANGE_BINS.size - 1, np.nan)
+        values = np.clip(change[:, arm].ravel(), CHANGE_BINS[0], CHANGE_BINS[-1] - 1e-9)
+        counts, _ = np.histogram(values[np.isfinite(values)], bins=CHANGE_BINS)
+        return counts / max(counts.sum(), 1)
+
+    out = {
+        "responder_share": float(responders_[:, t].mean() / m),
+        "mean_change": float(np.nanmedian(mean_change[:, t])),
+        "placebo_responder_share": float(responders_[:, r].mean() / m) if r else float("nan"),
+        "placebo_mean_change": float(np.nanmedian(mean_change[:, r])) if r else float("nan"),
+        "hist_treated": hist(t), "hist_placebo": hist(r),
+        "n_completed": m, "reps": reps,
+    }
+    for name, pv, better in (("responders", p_resp, better_resp), ("mean", p_mean, better_mean),
+                             ("wilcoxon", p_wil, better_wil)):
+        counted = name == "responders" and arms == 1   # a count, not a test: no p
+        out[f"p_{name}"] = float("nan") if counted else float(np.nanmedian(pv))
+        out[f"report_{name}"] = float(np.mean((pv < 0.05) & better))
+    return out
+
+
+def synthetic_run_in_cohort(seed: int = 0, n: int = 19, responders: int = 13, improved_less: int = 3,
+                            mean_change: float = 47.4, wilcoxon_p: float = 0.0038):
+    """Illustrative patient-level slopes for a run-in trial, SYNTHETIC.
+
+    Draws run-in slopes of fast progressors (a decline of 0.6 to 2 points a
+    month) and per-patient % changes: ``responders`` improve by more than
+    25 %, ``improved_less`` by less, the rest worsen. The responders' changes
+    are shifted together so the mean % change over all ``n`` patients is
+    ``mean_change``. Draws are repeated from ``seed`` upwards until the
+    rounded slopes reproduce, to the published precision, the responder
+    count, the mean (0.1) and the two-sided Wilcoxon signed-rank p of post
+    against run-in slopes (two significant digits) under the normal
+    approximation without continuity correction, which common statistics
+    packages report. Returns a DataFrame (patient, run_in_slope, post_slope,
+    change_pct, responder) and the seed that produced it.
+    """
+    import pandas as pd
+
+    n = validate.number("n", n, 5, 200, integer=True)
+    responders = validate.number("responders", responders, 0, n, integer=True)
+    improved_less = validate.number("improved_less", improved_less, 0, n - responders, integer=True)
+    mean_change = validate.number("mean_change", mean_change, -100, 300)
+    wilcoxon_p = validate.probability("wilcoxon_p", wilcoxon_p, 1e-12, 1.0)
+    seed = validate.seed(seed)
+    worse = n - responders - improved_less
+    for attempt in range(seed, seed + 100_000):
+        rng = np.random.default_rng(attempt)
+        pre = -np.round(rng.uniform(0.6, 2.0, n), 3)
+        pct = np.concatenate([rng.uniform(30, 120, responders), rng.uniform(3, 24, improved_less),
+                              rng.uniform(-60, -5, worse)])
+        pct[:responders] += (mean_change * n - pct.sum()) / max(responders, 1)
+        post = np.round(pre + pct / 100 * np.abs(pre), 3)
+        change = _change(pre, post)
+        if ((change > 25).sum() != responders or ((change > 0) & (change <= 25)).sum() != improved_less
+                or round(float(change.mean()), 1) != round(mean_change, 1)):
+            continue
+        p = stats.wilcoxon(post, pre, method="approx", correction=False).pvalue
+        if f"{p:.1e}" != f"{wilcoxon_p:.1e}":
+            continue
+        order = rng.permutation(n)
+        frame = pd.DataFrame({
+            "patient": np.arange(1, n + 1),
+            "run_in_slope": pre[order], "post_slope": post[order],
+            "change_pct": np.round(change[order], 1), "responder": (change[order] > 25),
+        })
+        return frame, attempt
+    raise ValueError("no draw reproduced the summaries within 100,000 seeds: check that they are "
+                     "consistent (for example, the p-value is reachable with n patients)")
