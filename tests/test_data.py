@@ -63,3 +63,38 @@ def test_datasets_folder_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("TRIALSIM_DATA", str(tmp_path / "absent"))
     with pytest.raises(data.DataError, match="TRIALSIM_DATA"):
         data.datasets_dir()
+
+
+def test_als_summary_loads_with_published_numbers():
+    facts = data.facts("als_hadassah_summary")
+    assert (facts["n_enrolled"], facts["n_treated"], facts["n_responders"]) == (20, 19, 13)
+    assert facts["mean_improvement"] == pytest.approx(47.4) and facts["wilcoxon_p"] == pytest.approx(0.0038)
+    # the abstract's per-interval counts: 19 -> 12 -> 10 patients
+    assert facts["n_reached_third"] == 12 and facts["n_reached_fourth"] == 10
+    assert facts["n_enrolled"] - facts["n_withdrew"] == facts["n_treated"]
+
+
+def test_als_synthetic_patients_are_regenerated_exactly_and_reproduce_the_paper():
+    import numpy as np
+    from scipy import stats
+
+    from trialsim import paired
+
+    frame = data.load("als_hadassah_synthetic")
+    fresh, seed = paired.synthetic_run_in_cohort(seed=0)
+    assert seed == 50
+    assert np.array_equal(frame["run_in_slope"], fresh["run_in_slope"])
+    assert np.array_equal(frame["post_slope"], fresh["post_slope"])
+    assert list(frame["responder"]) == list(fresh["responder"])
+    facts = data.facts("als_hadassah_summary")
+    change = paired.percent_slope_change(frame["run_in_slope"].to_numpy(), frame["post_slope"].to_numpy())
+    assert len(frame) == facts["n_treated"]
+    assert int((change > facts["responder_threshold_pct"]).sum()) == facts["n_responders"]
+    assert round(float(change.mean()), 1) == facts["mean_improvement"]
+    approx = stats.wilcoxon(frame["post_slope"], frame["run_in_slope"], method="approx").pvalue
+    assert round(approx, 4) == facts["wilcoxon_p"]
+    exact = stats.wilcoxon(frame["post_slope"], frame["run_in_slope"]).pvalue
+    assert round(exact, 4) == 0.0024  # what the data card says scipy's exact test gives
+    assert np.allclose(frame["change_pct"], np.round(change, 1))
+    card = (ROOT / "datasets" / "als_hadassah_synthetic.md").read_text()
+    assert "SYNTHETIC" in card and "seed 50" in card

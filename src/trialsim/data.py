@@ -20,6 +20,9 @@ STATUSES = {"P", "R", "P;R", "S", "NC", "illustrative"}
 SCHEMAS: dict[str, list[str]] = {
     # one fact per row: a key, its value, the FACTS.md status and the citation
     "celltop_summary": ["key", "value", "status", "source", "description"],
+    "als_hadassah_summary": ["key", "value", "status", "source", "description"],
+    # synthetic patients reproducing the published summaries (see the data card)
+    "als_hadassah_synthetic": ["patient", "run_in_slope", "post_slope", "change_pct", "responder"],
 }
 
 
