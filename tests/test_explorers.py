@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from trialsim.explorer import Control, set_path
+from trialsim.explorer import Control, set_path, state_from_payload
 from trialsim.explorers import all_explorers, get
 
 EXPLORERS = all_explorers()
@@ -58,25 +58,35 @@ def test_each_control_changes_the_output_somewhere(explorer, outcomes):
 @pytest.mark.parametrize("explorer", EXPLORERS, ids=IDS)
 def test_static_payload_matches_the_engine(explorer):
     payload = json.loads(explorer.payload_json())
-    assert len(payload["states"]) == explorer.n_states
     assert [c["size"] for c in payload["controls"]] == [len(c.options) for c in explorer.controls]
-    strings = payload["strings"]
-    # spot-check states spread over the grid: the browser's index arithmetic finds the same state
+    assert len(payload["columns"]) == len(explorer.readouts) + 2
+    # states spread over the grid decode, as the browser decodes them, to what the engine shows
     states = list(explorer.states())
-    for idx in range(0, len(states), max(1, len(states) // 37)):
+    for idx in range(0, len(states), max(1, len(states) // 97)):
         params = states[idx]
+        picked = [c.index(params[c.name]) for c in explorer.controls]
         flat = 0
-        for c in explorer.controls:
-            flat = flat * len(c.options) + c.index(params[c.name])
+        for c, k in zip(explorer.controls, picked):
+            flat = flat * len(c.options) + k
         assert flat == idx
         out = explorer.outcome(**params)
-        shown_ids, slots, sentence = payload["states"][idx]
-        assert [strings[i] for i in shown_ids] == out.shown
-        assert strings[sentence] == out.conclusion
+        shown = state_from_payload(payload, picked)
+        assert shown["shown"] == out.shown and shown["conclusion"] == out.conclusion
         fig = json.loads(json.dumps(payload["template"]))
-        for path, value in zip(payload["slots"], slots):
+        for path, value in zip(payload["slots"], shown["slots"]):
             set_path(fig, path, value)
         assert fig == json.loads(json.dumps(explorer.figure_dict(out)))
+
+
+def test_payload_columns_keep_only_the_controls_they_depend_on():
+    e = get("als-run-in")
+    payload = e.payload()
+    names = [c.name for c in e.controls]
+    test_column = payload["columns"][[r.label for r in e.readouts].index("How this design judges the endpoint")]
+    assert [names[a] for a in test_column["deps"]] == ["design", "endpoint"]
+    assert len(test_column["values"]) == 6
+    figure = payload["columns"][len(e.readouts)]
+    assert "endpoint" not in [names[a] for a in figure["deps"]]
 
 
 @pytest.mark.parametrize("explorer", EXPLORERS, ids=IDS)
@@ -129,3 +139,18 @@ def test_control_declaration_is_checked():
         Control("x", "X", [("a", 1), ("b", 2)], 3)
     with pytest.raises(ValueError, match="at least two"):
         Control("x", "X", [("a", 1)], 1)
+
+
+def test_als_run_in_finds_benefit_without_effect_and_placebo_removes_it():
+    e = get("als-run-in")
+    start = e.outcome()  # the trial's situation, cells that do nothing
+    assert start.params["effect"] == 0 and start.numbers["report"] > 0.5
+    assert "look like responders" in start.conclusion
+    placebo = e.outcome(design="placebo")
+    assert placebo.numbers["report"] < 0.06 and "measures the artefacts" in placebo.conclusion
+    real = e.outcome(design="placebo", effect=0.25, n=200, endpoint="wilcoxon")
+    assert "can be credited to the cells" in real.conclusion
+    small = e.outcome(design="placebo", effect=0.25, n=19, endpoint="wilcoxon")
+    assert "would not rule the cells out" in small.conclusion
+    confounded = e.outcome(effect=0.25)
+    assert "cannot tell a real effect from the artefacts" in confounded.conclusion

@@ -40,3 +40,17 @@ def test_every_control_of_every_explorer_is_live():
             widget.value = new
             assert live.outcome.params[control.name] == new
             assert live.outcome is not before
+
+
+def test_live_als_explorer_flips_when_a_placebo_arm_is_added():
+    explorer = get("als-run-in")
+    live = explorer.live()
+    before = (live.conclusion.value, _figure_data(live))
+    assert "make untreated patients look like responders" in before[0]
+    live.controls["design"].value = "placebo"
+    after = (live.conclusion.value, _figure_data(live))
+    assert "the placebo arm measures the artefacts" in after[0]
+    assert after[1] != before[1]  # the placebo patients' bars appear
+    expected = explorer.outcome(design="placebo")
+    assert live.outcome.conclusion == expected.conclusion
+    assert list(live.figure.data[1].y) == expected.slots[10:20]

@@ -35,17 +35,28 @@
     var conclusion = root.querySelector("[data-conclusion]");
     var figure = root.querySelector(".tsx-figure");
 
-    function stateIndex() {
+    function choice() {
+      return controls.map(function (el) { return parseInt(el.value, 10); });
+    }
+
+    function stateIndex(picked) {
       var idx = 0;
-      data.controls.forEach(function (c, i) {
-        idx = idx * c.size + parseInt(controls[i].value, 10);
-      });
+      data.controls.forEach(function (c, i) { idx = idx * c.size + picked[i]; });
       return idx;
     }
 
+    /* A column is stored over only the controls it depends on (see
+       trialsim.explorer.Explorer.payload). */
+    function column(k, picked) {
+      var col = data.columns[k], idx = 0;
+      col.deps.forEach(function (axis) { idx = idx * data.controls[axis].size + picked[axis]; });
+      return col.values[idx];
+    }
+
     function update() {
-      var idx = stateIndex();
-      var state = data.states[idx];
+      var picked = choice();
+      var idx = stateIndex(picked);
+      var nReadouts = data.readouts.length;
       controls.forEach(function (el) {
         if (el.type === "range") {
           var label = JSON.parse(el.getAttribute("data-labels"))[parseInt(el.value, 10)];
@@ -55,12 +66,16 @@
         }
       });
       readouts.forEach(function (el) {
-        el.textContent = data.strings[state[0][parseInt(el.getAttribute("data-readout"), 10)]];
+        el.textContent = data.strings[column(parseInt(el.getAttribute("data-readout"), 10), picked)];
       });
       var fig = JSON.parse(JSON.stringify(data.template));
-      data.slots.forEach(function (path, k) { setPath(fig, path, state[1][k]); });
+      var values = data.vectors[column(nReadouts, picked)];
+      data.slots.forEach(function (path, k) { setPath(fig, path, values[k]); });
       draw(figure, fig);
-      conclusion.textContent = data.strings[state[2]];
+      var said = data.conclusions[column(nReadouts + 1, picked)];
+      conclusion.textContent = data.sentences[said[0]].replace(/\{(\d+)\}/g, function (m, k) {
+        return data.strings[said[1][parseInt(k, 10)]];
+      }).replace(/\{\{/g, "{").replace(/\}\}/g, "}");
       root.setAttribute("data-state", String(idx));
     }
 

@@ -10,6 +10,7 @@ format spec ``P`` prints a probability for a reader ("less than 0.1%",
 from __future__ import annotations
 
 import math
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -66,7 +67,38 @@ class Rules:
         self.rules = rules
 
     def __call__(self, facts: Mapping) -> str:
-        for rule in self.rules:
+        index, values = self.parts(facts)
+        return self.templates[index].format(*values)
+
+    def parts(self, facts: Mapping) -> tuple[int, list[str]]:
+        """The rule that speaks for ``facts`` and its filled-in fields, in
+        order: ``templates[index].format(*values)`` is the sentence. The static
+        page stores these parts, not each whole sentence."""
+        wrapped = {k: _Fact(v) for k, v in facts.items()}
+        for index, rule in enumerate(self.rules):
             if rule.when is None or rule.when(facts):
-                return rule.say.format_map({k: _Fact(v) for k, v in facts.items()})
+                values = [format(eval_field(name, wrapped), spec or "")
+                          for _, name, spec, _ in string.Formatter().parse(rule.say) if name is not None]
+                return index, values
         raise AssertionError("unreachable: the last rule always holds")
+
+    @property
+    def templates(self) -> list[str]:
+        """Each rule's sentence with its fields numbered: "{0} of {1} ..."."""
+        out = []
+        for rule in self.rules:
+            pieces, k = [], 0
+            for literal, name, _, _ in string.Formatter().parse(rule.say):
+                pieces.append(literal.replace("{", "{{").replace("}", "}}"))
+                if name is not None:
+                    pieces.append("{%d}" % k)
+                    k += 1
+            out.append("".join(pieces))
+        return out
+
+
+def eval_field(name: str, facts: Mapping):
+    """The value of a plain format field (a fact's name; no attribute or index)."""
+    if not name.isidentifier():
+        raise ValueError(f"rule field {{{name}}} must be the plain name of a fact")
+    return facts[name]

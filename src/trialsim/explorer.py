@@ -188,27 +188,69 @@ class Explorer:
 
     # ---- static front end ---------------------------------------------
     def payload(self) -> dict:
-        """Every state as [readout string indices, slot values, sentence index];
-        readouts and sentences share one deduplicated string table."""
+        """Every state, factorised by what each part depends on.
+
+        A state shows readout strings, a figure (a vector of slot values) and
+        a conclusion (a rule's sentence template and its filled-in fields).
+        Strings, slot vectors and conclusions are each deduplicated into a
+        table. Then each *column* (one per readout, one for the figure, one
+        for the conclusion) is stored over only the controls it depends on:
+        ``{"deps": [control indices], "values": [table index per
+        combination of those controls, row-major]}``. A readout that does not
+        change with the endpoint, say, is stored once for all endpoints. The
+        browser (``course.js``) and ``state_from_payload`` read it back the
+        same way. The string table is ordered by use, so common strings get
+        short indices."""
         if "payload" in self._cache:
             return self._cache["payload"]
-        strings: dict[str, int] = {}
+        import numpy as np
 
-        def ref(text: str) -> int:
-            return strings.setdefault(text, len(strings))
+        outs = [self.outcome(**params) for params in self.states()]
+        texts: dict[str, int] = {}
+        for out in outs:
+            for text in out.shown:
+                texts[text] = texts.get(text, 0) + 1
+        parts_raw = [self.rules.parts({**o.params, **o.numbers}) for o in outs]
+        for _, values in parts_raw:
+            for text in values:
+                texts[text] = texts.get(text, 0) + 1
+        strings = sorted(texts, key=lambda t: (-texts[t], t))
+        ref = {t: i for i, t in enumerate(strings)}
 
-        states = []
-        for params in self.states():
-            out = self.outcome(**params)
-            states.append([[ref(s) for s in out.shown], out.slots, ref(out.conclusion)])
+        def table(items):
+            index: dict[str, int] = {}
+            rows, ids = [], []
+            for item in items:
+                key = json.dumps(item, separators=(",", ":"))
+                if key not in index:
+                    index[key] = len(rows)
+                    rows.append(item)
+                ids.append(index[key])
+            return rows, ids
+
+        vectors, vector_ids = table([o.slots for o in outs])
+        conclusions, conclusion_ids = table([[rule, [ref[v] for v in values]] for rule, values in parts_raw])
+        shape = [len(c.options) for c in self.controls]
+        raw_columns = [[ref[o.shown[j]] for o in outs] for j in range(len(self.readouts))]
+        raw_columns += [vector_ids, conclusion_ids]
+        columns = []
+        for values in raw_columns:
+            grid = np.asarray(values).reshape(shape)
+            deps = [axis for axis in range(len(shape))
+                    if not np.all(grid == grid.take([0], axis=axis))]
+            reduced = grid[tuple(slice(None) if a in deps else 0 for a in range(len(shape)))]
+            columns.append({"deps": deps, "values": reduced.ravel().tolist()})
         payload = {
             "name": self.name,
             "controls": [{"name": c.name, "size": len(c.options)} for c in self.controls],
             "readouts": [r.label for r in self.readouts],
             "template": self.figure_template,
             "slots": [p for p, _ in self.slots],
-            "strings": list(strings),
-            "states": states,
+            "strings": strings,
+            "vectors": vectors,
+            "sentences": self.rules.templates,
+            "conclusions": conclusions,
+            "columns": columns,
         }
         self._cache["payload"] = payload
         return payload
@@ -287,11 +329,37 @@ class Explorer:
             display(self.live())
 
 
+def state_from_payload(payload: dict, choice: Sequence[int]) -> dict:
+    """What the static page shows for control option indices ``choice``:
+    the readout strings, the slot values and the conclusion, decoded from the
+    payload exactly as ``course.js`` does."""
+    sizes = [c["size"] for c in payload["controls"]]
+
+    def column(k):
+        col = payload["columns"][k]
+        idx = 0
+        for axis in col["deps"]:
+            idx = idx * sizes[axis] + choice[axis]
+        return col["values"][idx]
+
+    n_readouts = len(payload["readouts"])
+    strings = payload["strings"]
+    rule, fields = payload["conclusions"][column(n_readouts + 1)]
+    return {
+        "shown": [strings[column(j)] for j in range(n_readouts)],
+        "slots": payload["vectors"][column(n_readouts)],
+        "conclusion": payload["sentences"][rule].format(*[strings[i] for i in fields]),
+    }
+
+
 def static_mode() -> bool:
     return os.environ.get("TRIALSIM_FRONTEND", "") == "static"
 
 
 def _scalar(value):
+    """A numpy scalar as a Python number; arrays (a histogram) pass through."""
+    if getattr(value, "size", 1) != 1:
+        return value
     try:
         return value.item()
     except AttributeError:

@@ -10,6 +10,7 @@ from importlib import import_module
 
 MODULES = [
     "trialsim.explorers.celltop",
+    "trialsim.explorers.als",
 ]
 
 

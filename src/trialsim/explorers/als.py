@@ -1,0 +1,247 @@
+"""Chapter 2 (the Hadassah ALS run-in trial): "Responders with no treatment at all".
+
+Simulated ALS patients who get no effective treatment are put through the
+trial's design: a run-in, injections, a follow-up, each patient's slope
+after treatment compared with the same patient's slope before. The learner
+changes the true effect, the measurement noise, the run-in and follow-up,
+who is enrolled, the shape of the decline, dropout, the number of patients,
+the endpoint and the design, and sees how often the design reports a benefit
+and whether a concurrent placebo arm removes it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from .. import data, paired
+from ..conclude import Rule, Rules, percent
+from ..explorer import Control, Explorer, Readout
+
+_FACTS = data.facts("als_hadassah_summary")
+N_TRIAL = _FACTS["n_treated"]
+RESP_TRIAL = _FACTS["n_responders"]
+MEAN_TRIAL = _FACTS["mean_improvement"]
+P_TRIAL = _FACTS["wilcoxon_p"]
+THRESHOLD = _FACTS["responder_threshold_pct"]
+COLORS = {"treated": "#1f5f99", "placebo": "#8c8c8c", "threshold": "#2b7a3d", "published": "#8b1a1a"}
+CENTRES = [float(c) for c in (paired.CHANGE_BINS[:-1] + paired.CHANGE_BINS[1:]) / 2]
+EDGES = [float(e) for e in paired.CHANGE_BINS]
+TICKS = ["−100" if e == EDGES[0] else ("+150" if e == EDGES[-1] else ("0" if e == 0 else f"{e:+.0f}"))
+         for e in EDGES]
+TESTS = {
+    ("run-in", "responders"): "a count: more than half are responders",
+    ("run-in", "mean"): "a one-sample t test of the % change",
+    ("run-in", "wilcoxon"): "a Wilcoxon signed-rank test, each patient against the run-in",
+    ("placebo", "responders"): "a z test of the responders in the two arms",
+    ("placebo", "mean"): "a Welch t test of the % change in the two arms",
+    ("placebo", "wilcoxon"): "a Mann-Whitney test of the slope change in the two arms",
+}
+
+
+@cache
+def _trials(design, effect, enrol, shape, dropout, noise_sd, run_in_months, followup_months, n):
+    return paired.simulate_run_in_trials(
+        n=n, run_in_months=run_in_months, followup_months=followup_months, noise_sd=noise_sd,
+        effect=effect, shape=shape, enrol=enrol, dropout=dropout, design=design)
+
+
+def _biases(enrol, shape, dropout) -> str:
+    found = []
+    if enrol == "fast":
+        found.append("enrolling only fast progressors (they regress towards the mean)")
+    if shape == "slowing":
+        found.append("a decline that slows by itself")
+    if dropout == "informative":
+        found.append("the sickest dropping out before the later visits")
+    if not found:
+        return ""
+    return found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+
+
+def _simulate(design, effect, enrol, shape, dropout, noise_sd, run_in_months, followup_months, n,
+              endpoint):
+    args = (enrol, shape, dropout, noise_sd, run_in_months, followup_months, n)
+    out = dict(_trials(design, effect, *args))
+    null = _trials(design, 0.0, *args)
+    out["report"] = out[f"report_{endpoint}"]
+    out["null_report"] = null[f"report_{endpoint}"]
+    out["p_typical"] = out[f"p_{endpoint}"]
+    out["biases"] = _biases(enrol, shape, dropout)
+    out["accelerating"] = shape == "accelerating"
+    out["test"] = TESTS[(design, endpoint)]
+    return out
+
+
+def _responders(f):
+    m = f["n_completed"]
+    return f"{percent(f['responder_share'])} (about {round(f['responder_share'] * m)} of {m} completers)"
+
+
+def _placebo(key, fmt):
+    def show(f):
+        if f["design"] != "placebo":
+            return "no placebo arm"
+        return fmt(f[key])
+    return show
+
+
+def _p(f):
+    if f["design"] == "run-in" and f["endpoint"] == "responders":
+        return "no test: the run-in design only counts responders"
+    return f"p = {f['p_typical']:.2g}"
+
+
+FIGURE = {
+    "data": [
+        {"type": "bar", "x": CENTRES, "y": [0] * len(CENTRES), "name": "Treated patients",
+         "marker": {"color": COLORS["treated"]},
+         "hovertemplate": "treated: %{y}% of patients, change %{x:+}% ± 12.5<extra></extra>"},
+        {"type": "bar", "x": CENTRES, "y": [None] * len(CENTRES), "name": "Placebo patients",
+         "marker": {"color": COLORS["placebo"]},
+         "hovertemplate": "placebo: %{y}% of patients, change %{x:+}% ± 12.5<extra></extra>"},
+    ],
+    "layout": {
+        "height": 380, "barmode": "group", "bargap": 0.12,
+        "margin": {"l": 70, "r": 20, "t": 60, "b": 80},
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 14, "color": "#222"},
+        "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "title": {"text": "How much each simulated patient's decline changed after injection", "x": 0,
+                  "xanchor": "left", "font": {"size": 15}},
+        "xaxis": {"title": {"text": "Change in the rate of ALSFRS-R decline, % (positive = slower)"},
+                  "tickvals": EDGES, "ticktext": TICKS, "range": [EDGES[0], EDGES[-1]],
+                  "gridcolor": "#eee", "zeroline": False},
+        "yaxis": {"title": {"text": "Patients (%)"}, "gridcolor": "#ddd", "rangemode": "tozero"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "shapes": [
+            {"type": "line", "xref": "x", "yref": "paper", "x0": 25, "x1": 25, "y0": 0, "y1": 1,
+             "line": {"color": COLORS["threshold"], "width": 2, "dash": "dash"}},
+            {"type": "line", "xref": "x", "yref": "paper", "x0": MEAN_TRIAL, "x1": MEAN_TRIAL, "y0": 0,
+             "y1": 1, "line": {"color": COLORS["published"], "width": 2, "dash": "dot"}},
+            {"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
+             "line": {"color": COLORS["treated"], "width": 3}},
+        ],
+        "annotations": [
+            {"x": 25, "y": 1, "xref": "x", "yref": "paper", "xanchor": "right", "yanchor": "top",
+             "showarrow": False, "text": f"responder: >{THRESHOLD:g}% slower",
+             "font": {"color": COLORS["threshold"], "size": 12}, "bgcolor": "rgba(255,255,255,0.85)"},
+            {"x": MEAN_TRIAL, "y": 0.86, "xref": "x", "yref": "paper", "xanchor": "left", "yanchor": "top",
+             "showarrow": False, "text": f"published mean +{MEAN_TRIAL:g}%",
+             "font": {"color": COLORS["published"], "size": 12}, "bgcolor": "rgba(255,255,255,0.85)"},
+            {"x": 0, "y": 0.6, "xref": "x", "yref": "paper", "xanchor": "left", "yanchor": "top",
+             "showarrow": False, "text": "simulated mean",
+             "font": {"color": COLORS["treated"], "size": 12}, "bgcolor": "rgba(255,255,255,0.85)"},
+        ],
+    },
+}
+
+
+def _bar(arm: str, i: int):
+    def value(f):
+        v = f[f"hist_{arm}"][i]
+        return None if not np.isfinite(v) else int(round(100 * float(v)))
+    return value
+
+
+def _mean_x(f):
+    return int(round(float(np.clip(f["mean_change"], paired.CHANGE_BINS[0], paired.CHANGE_BINS[-1]))))
+
+
+RUN_IN = Explorer(
+    name="als-run-in",
+    title="Responders with no treatment at all?",
+    page="chapters/02-als-run-in",
+    figure_label=("Bar chart: the share of simulated patients by the change in their rate of ALSFRS-R "
+                  "decline after injection (the end bars include every change beyond them), for treated "
+                  "patients and, with a placebo arm, placebo patients; a dashed line marks the 25% responder threshold, a dotted line the published "
+                  "mean improvement of 47.4%, and a solid line the simulated mean."),
+    note=(f"Simulated patients; the model is illustrative. The published numbers ({RESP_TRIAL} of {N_TRIAL} "
+          f"responders, mean +{MEAN_TRIAL:g}%, p = {P_TRIAL}) are from the trial's paper, "
+          "doi:10.52586/4980."),
+    controls=[
+        Control("design", "Design", [
+            ("Run-in only: each patient is their own control (as in the trial)", "run-in"),
+            ("Run-in plus a concurrent placebo arm", "placebo"),
+        ], "run-in"),
+        Control("effect", "True effect of the cells on the decline", [
+            ("None", 0.0), ("25% slower decline", 0.25), ("50% slower decline", 0.5),
+        ], 0.0),
+        Control("enrol", "Who is enrolled", [
+            ("Only patients who declined fast in the run-in (as in the trial)", "fast"),
+            ("All comers", "all"),
+        ], "fast"),
+        Control("shape", "Shape of the natural decline", [
+            ("Slowing (floor effects)", "slowing"), ("Linear", "linear"), ("Accelerating", "accelerating"),
+        ], "slowing"),
+        Control("dropout", "Dropout", [
+            ("Informative: the sickest leave before the later visits", "informative"), ("None", "none"),
+        ], "informative"),
+        Control("noise_sd", "Measurement noise of ALSFRS-R scoring", [
+            ("Low (SD 1 point)", 1.0), ("High (SD 2.5 points)", 2.5),
+        ], 1.0, help="The same patient scored twice rarely gets exactly the same score."),
+        Control("run_in_months", "Run-in length", [("3 months", 3), ("8 months", 8)], 8, kind="range",
+                help="A news article reported a mean run-in of 7.8 months (not confirmed by the paper)."),
+        Control("followup_months", "Follow-up after injection", [("6 months", 6), ("12 months", 12)], 6,
+                kind="range"),
+        Control("n", "Treated patients (and placebo patients, with a placebo arm)", [
+            ("19", 19), ("50", 50), ("200", 200),
+        ], 19, kind="range"),
+        Control("endpoint", "Endpoint", [
+            (f"Share with a >{THRESHOLD:g}% slower decline (responders)", "responders"),
+            ("Mean % change in the rate of decline", "mean"),
+            ("Wilcoxon test of the slopes", "wilcoxon"),
+        ], "responders"),
+    ],
+    simulate=_simulate,
+    readouts=[
+        Readout(f"Responders, decline over {THRESHOLD:g}% slower (published: {RESP_TRIAL} of {N_TRIAL})",
+                _responders),
+        Readout(f"Mean change in the rate of decline, typical trial (published: +{MEAN_TRIAL:g}%)",
+                lambda f: f"{f['mean_change']:+.0f}%"),
+        Readout("Placebo arm: responders", _placebo("placebo_responder_share", percent)),
+        Readout("Placebo arm: mean change, typical trial", _placebo("placebo_mean_change", "{:+.0f}%".format)),
+        Readout("How this design judges the endpoint", lambda f: f["test"]),
+        Readout(f"Typical p-value (published: {P_TRIAL}, Wilcoxon)", _p),
+        Readout("Trials that report a benefit on this endpoint", lambda f: percent(f["report"])),
+        Readout("Trials that would report a benefit if the cells did nothing", lambda f: percent(f["null_report"])),
+    ],
+    figure_template=FIGURE,
+    slots=[*[(f"data.0.y.{i}", _bar("treated", i)) for i in range(len(CENTRES))],
+           *[(f"data.1.y.{i}", _bar("placebo", i)) for i in range(len(CENTRES))],
+           ("layout.shapes.2.x0", _mean_x), ("layout.shapes.2.x1", _mean_x),
+           ("layout.annotations.2.x", _mean_x)],
+    rules=Rules(
+        Rule("With cells that do nothing, this run-in trial reports a benefit in {report:P} of trials: "
+             "{biases} make untreated patients look like responders.",
+             when=lambda f: f["design"] == "run-in" and f["effect"] == 0 and f["report"] >= 0.1
+             and f["biases"]),
+        Rule("With cells that do nothing, this run-in trial reports a benefit in {report:P} of trials: with "
+             "no selection, no dropout and a steady decline the before-and-after comparison is nearly fair, "
+             "but a real trial cannot check that these conditions hold.",
+             when=lambda f: f["design"] == "run-in" and f["effect"] == 0 and not f["accelerating"]),
+        Rule("With cells that do nothing, a decline that speeds up by itself makes this run-in trial see "
+             "harm, and it reports a benefit in only {report:P} of trials: the comparison measures the "
+             "natural history, not the cells.",
+             when=lambda f: f["design"] == "run-in" and f["effect"] == 0),
+        Rule("The run-in design reports a benefit in {report:P} of trials, but it would report one in "
+             "{null_report:P} with cells that do nothing, so a positive result cannot tell a real effect "
+             "from the artefacts.",
+             when=lambda f: f["design"] == "run-in" and f["null_report"] >= 0.1),
+        Rule("The run-in design reports a benefit in {report:P} of trials and rarely without an effect "
+             "({null_report:P}), but only because these settings remove biases a real run-in trial cannot "
+             "rule out; a placebo arm would not depend on them.",
+             when=lambda f: f["design"] == "run-in"),
+        Rule("The placebo patients look just as improved ({placebo_responder_share:P} responders), so the "
+             "comparison credits cells that do nothing in only {report:P} of trials: the placebo arm "
+             "measures the artefacts.",
+             when=lambda f: f["effect"] == 0),
+        Rule("The comparison with placebo is fair, but with {n} patients per arm it finds this effect only "
+             "{report:P} of the time, so a negative result would not rule the cells out.",
+             when=lambda f: f["report"] < 0.8),
+        Rule("With a concurrent placebo arm, a benefit found here can be credited to the cells: the trial "
+             "finds it in {report:P} of trials, and with cells that do nothing in only {null_report:P}."),
+    ),
+)
+
+EXPLORERS = [RUN_IN]
