@@ -175,16 +175,22 @@ def test_explorer_state_data(site_pages, explorer_pages):
             json_sizes = [c["size"] for c in data["controls"]]
             if dom_sizes != json_sizes:
                 problems.append(f"{rel} [{name}]: control sizes in the page {dom_sizes} != in the data {json_sizes}")
-            want = math.prod(dom_sizes)
-            if len(data["states"]) != want:
-                problems.append(f"{rel} [{name}]: {len(data['states'])} states, but the controls "
-                                f"{dom_sizes} give {want}")
+            # every column is stored over the controls it depends on: its
+            # length is the product of their sizes, and its entries index tables
             n_read = len(list(explorer.find_all("dd", data_readout=True)))
-            bad = [i for i, s in enumerate(data["states"])
-                   if len(s) != 3 or len(s[0]) != n_read or len(s[1]) != len(data["slots"])
-                   or not 0 <= s[2] < len(data["strings"])]
-            if bad:
-                problems.append(f"{rel} [{name}]: {len(bad)} malformed states, first {bad[:5]}")
+            if len(data["columns"]) != n_read + 2:
+                problems.append(f"{rel} [{name}]: {len(data['columns'])} columns for {n_read} readouts "
+                                "(want one per readout, one for the figure, one for the conclusion)")
+                continue
+            tables = [len(data["strings"])] * n_read + [len(data["vectors"]), len(data["conclusions"])]
+            for k, (col, size) in enumerate(zip(data["columns"], tables)):
+                want = math.prod(dom_sizes[a] for a in col["deps"])
+                if len(col["values"]) != want or not all(0 <= v < size for v in col["values"]):
+                    problems.append(f"{rel} [{name}]: column {k} is malformed")
+            if any(len(v) != len(data["slots"]) for v in data["vectors"]):
+                problems.append(f"{rel} [{name}]: a figure vector does not fill every slot")
+            if any(not 0 <= rule < len(data["sentences"]) for rule, _ in data["conclusions"]):
+                problems.append(f"{rel} [{name}]: a conclusion names a rule that does not exist")
         sizes_report.append(f"{rel}: {page_bytes:,} bytes")
         if page_bytes > STATE_BUDGET:
             problems.append(f"{rel}: {page_bytes:,} bytes of state data (budget {STATE_BUDGET:,})")

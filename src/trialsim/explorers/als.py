@@ -28,8 +28,7 @@ THRESHOLD = _FACTS["responder_threshold_pct"]
 COLORS = {"treated": "#1f5f99", "placebo": "#8c8c8c", "threshold": "#2b7a3d", "published": "#8b1a1a"}
 CENTRES = [float(c) for c in (paired.CHANGE_BINS[:-1] + paired.CHANGE_BINS[1:]) / 2]
 EDGES = [float(e) for e in paired.CHANGE_BINS]
-TICKS = ["−100" if e == EDGES[0] else ("+150" if e == EDGES[-1] else ("0" if e == 0 else f"{e:+.0f}"))
-         for e in EDGES]
+TICKS = ["0" if e == 0 else f"{e:+.0f}".replace("-", "−") for e in EDGES]
 TESTS = {
     ("run-in", "responders"): "a count: more than half are responders",
     ("run-in", "mean"): "a one-sample t test of the % change",
