@@ -30,75 +30,137 @@ from trialsim import check
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-ASSIGNMENT = "ps01-celltop"
-NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 
-# The autograded items and their points, as the source notebook sets them.
-AUTO_POINTS = {
-    "test_chance_at_least": 3,
-    "test_p_late_early": 2,
-    "test_ci": 2,
-    "test_n_per_arm": 2,
-    "test_best_comparison": 2,
-}
-MANUAL_POINTS = {"why_comparison": 2, "headline_appraisal": 5}
-FULL = sum(AUTO_POINTS.values())
 
-# Answers, by the grade_id of the solution cell they replace.
-RIGHT = {
-    "chance_at_least": (
-        "def chance_at_least(k, n, rate):\n"
-        "    return float(stats.binom.sf(k - 1, n, rate))"),
-    "p_late_early": (
-        "p_late = chance_at_least(k, n, late_rate)\n"
-        "p_early = chance_at_least(k, n, early_rate)"),
-    "ci": 'ci_low, ci_high = proportion_confint(k, n, alpha=0.05, method="beta")',
-    "n_per_arm": (
-        "h = proportion_effectsize(0.5, 0.3)\n"
-        "n_per_arm = math.ceil(NormalIndPower().solve_power(effect_size=h, alpha=0.05, power=0.8))"),
-    "best_comparison": 'best_comparison = "c"  # lower case is accepted',
-}
-# The commonest mistake: the chance of exactly k instead of k or more.
-EXACTLY_K = (
-    "def chance_at_least(k, n, rate):\n"
-    "    return float(stats.binom.pmf(k, n, rate))")
+@dataclass
+class Spec:
+    """A problem set, and the class of made-up students that grades it."""
 
-# Each student: answers that differ from RIGHT, and what the grader must see.
-STUDENTS = {
-    # every answer right
-    "s01-right": dict(answers={}, expected={}),
-    # plausible mistakes: exactly 7 (which also spoils question 2, computed
-    # with it), and the historical benchmark as the comparison
-    "s02-wrong": dict(
-        answers={"chance_at_least": EXACTLY_K, "best_comparison": 'best_comparison = "A"'},
-        expected={"test_chance_at_least": 0, "test_p_late_early": 0, "test_best_comparison": 0}),
-    # a cell that raises: a confidence-interval method statsmodels does not have
-    "s03-exception": dict(
-        answers={"ci": 'ci_low, ci_high = proportion_confint(k, n, method="exact")'},
-        expected={"test_ci": 0}),
-    # an endless loop: a search for the sample size that never moves n on
-    "s04-endless": dict(
-        answers={"n_per_arm": (
-            "h = proportion_effectsize(0.5, 0.3)\n"
-            "n_per_arm = 2\n"
-            "while NormalIndPower().power(h, n_per_arm, 0.05) < 0.8:\n"
-            "    pass  # forgot: n_per_arm += 1")},
-        expected={"test_n_per_arm": 0}),
-    # deletes the checks of question 1 (answered right) and of question 3
-    # (answered wrong), and empties those of question 2 (answered wrong)
-    "s05-tamper": dict(
-        answers={"p_late_early": "p_late, p_early = 0.5, 0.6",
-                 "test_p_late_early": "# nothing to check here\npass",
-                 "ci": 'ci_low, ci_high = proportion_confint(k, n, method="normal")'},
-        delete=["test_chance_at_least", "test_ci"],
-        expected={"test_p_late_early": 0, "test_ci": 0}),
-    # a notebook file that is not a notebook (a truncated upload)
-    "s06-corrupt": dict(corrupt=True, expected={k: 0 for k in AUTO_POINTS}),
-    # the untouched release: every answer still raises NotImplementedError
-    "s07-untouched": dict(untouched=True, expected={k: 0 for k in AUTO_POINTS}),
-    # a student after all the broken ones, to prove the batch went on
-    "s08-right-late": dict(answers={}, expected={}),
-}
+    name: str
+    data_call: str                     # how its code must read its data
+    auto: dict[str, int]               # autograded test cells and their points
+    manual: dict[str, int]             # hand-marked answer cells and their points
+    right: dict[str, str]              # a right answer per solution cell
+    students: dict[str, dict]          # answers differing from right, and the expected scores
+    loop_cell: str                     # the answer cell the endless-loop student breaks
+    mistake: tuple[str, str]           # (test cell, phrase its visible message gives the wrong student)
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.name}.ipynb"
+
+    @property
+    def full(self) -> int:
+        return sum(self.auto.values())
+
+
+# ps01-celltop. The commonest mistake: the chance of exactly k instead of k or more.
+EXACTLY_K = "def chance_at_least(k, n, rate):\n    return float(stats.binom.pmf(k, n, rate))"
+PS01_AUTO = {"test_chance_at_least": 3, "test_p_late_early": 2, "test_ci": 2, "test_n_per_arm": 2,
+             "test_best_comparison": 2}
+PS01 = Spec(
+    name="ps01-celltop",
+    data_call='data.facts("celltop_summary")',
+    auto=PS01_AUTO,
+    manual={"why_comparison": 2, "headline_appraisal": 5},
+    right={
+        "chance_at_least": ("def chance_at_least(k, n, rate):\n"
+                            "    return float(stats.binom.sf(k - 1, n, rate))"),
+        "p_late_early": ("p_late = chance_at_least(k, n, late_rate)\n"
+                         "p_early = chance_at_least(k, n, early_rate)"),
+        "ci": 'ci_low, ci_high = proportion_confint(k, n, alpha=0.05, method="beta")',
+        "n_per_arm": ("h = proportion_effectsize(0.5, 0.3)\n"
+                      "n_per_arm = math.ceil(NormalIndPower().solve_power(effect_size=h, alpha=0.05, power=0.8))"),
+        "best_comparison": 'best_comparison = "c"  # lower case is accepted',
+    },
+    students={
+        # every answer right
+        "s01-right": dict(answers={}, expected={}),
+        # plausible mistakes: exactly 7 (which also spoils question 2, computed
+        # with it), and the historical benchmark as the comparison
+        "s02-wrong": dict(
+            answers={"chance_at_least": EXACTLY_K, "best_comparison": 'best_comparison = "A"'},
+            expected={"test_chance_at_least": 0, "test_p_late_early": 0, "test_best_comparison": 0}),
+        # a cell that raises: a confidence-interval method statsmodels does not have
+        "s03-exception": dict(
+            answers={"ci": 'ci_low, ci_high = proportion_confint(k, n, method="exact")'},
+            expected={"test_ci": 0}),
+        # an endless loop: a search for the sample size that never moves n on
+        "s04-endless": dict(
+            answers={"n_per_arm": ("h = proportion_effectsize(0.5, 0.3)\n"
+                                   "n_per_arm = 2\n"
+                                   "while NormalIndPower().power(h, n_per_arm, 0.05) < 0.8:\n"
+                                   "    pass  # forgot: n_per_arm += 1")},
+            expected={"test_n_per_arm": 0}),
+        # deletes the checks of question 1 (answered right) and of question 3
+        # (answered wrong), and empties those of question 2 (answered wrong)
+        "s05-tamper": dict(
+            answers={"p_late_early": "p_late, p_early = 0.5, 0.6",
+                     "test_p_late_early": "# nothing to check here\npass",
+                     "ci": 'ci_low, ci_high = proportion_confint(k, n, method="normal")'},
+            delete=["test_chance_at_least", "test_ci"],
+            expected={"test_p_late_early": 0, "test_ci": 0}),
+        # a notebook file that is not a notebook (a truncated upload)
+        "s06-corrupt": dict(corrupt=True, expected={k: 0 for k in PS01_AUTO}),
+        # the untouched release: every answer still raises NotImplementedError
+        "s07-untouched": dict(untouched=True, expected={k: 0 for k in PS01_AUTO}),
+        # a student after all the broken ones, to prove the batch went on
+        "s08-right-late": dict(answers={}, expected={}),
+    },
+    loop_cell="n_per_arm",
+    mistake=("test_chance_at_least", "chance of exactly k"),
+)
+
+# ps02-als
+PS02_AUTO = {"test_fast_share": 2, "test_all_share": 2, "test_wilcoxon": 3, "test_n_per_arm": 2,
+             "test_best_design": 2}
+SIM = ("paired.simulate_run_in(n=2000, run_in_months=6, followup_months=6, noise_sd=1.5, effect=0.0, "
+       'shape="linear", enrol="{enrol}", dropout="none", seed=1)')
+PS02 = Spec(
+    name="ps02-als",
+    data_call='data.load("als_hadassah_synthetic")',
+    auto=PS02_AUTO,
+    manual={"news_appraisal": 5},
+    right={
+        "fast_share": (f"sim = {SIM.format(enrol='fast')}\n"
+                       'fast_share = paired.responders(sim["pre_slope"], sim["post_slope"], 0.25)'),
+        "all_share": (f"sim = {SIM.format(enrol='all')}\n"
+                      'all_share = paired.responders(sim["pre_slope"], sim["post_slope"])'),
+        "wilcoxon": ('before, after = cohort["run_in_slope"], cohort["post_slope"]\n'
+                     "p_exact = stats.wilcoxon(after, before).pvalue\n"
+                     'p_approx = stats.wilcoxon(after, before, method="approx").pvalue'),
+        "n_per_arm": ("n_per_arm = math.ceil(TTestIndPower().solve_power(effect_size=0.25 / 0.6, alpha=0.05, "
+                      "power=0.8))"),
+        "best_design": 'best_design = " C "',
+    },
+    students={
+        "s01-right": dict(answers={}, expected={}),
+        # plausible mistakes: an unpaired test, and enrolling all comers as the fix
+        "s02-wrong": dict(
+            answers={"wilcoxon": ('p_exact = stats.mannwhitneyu(cohort["post_slope"], cohort["run_in_slope"]).pvalue\n'
+                                  'p_approx = stats.mannwhitneyu(cohort["post_slope"], cohort["run_in_slope"], '
+                                  'method="asymptotic").pvalue'),
+                     "best_design": 'best_design = "A"'},
+            expected={"test_wilcoxon": 0, "test_best_design": 0}),
+        # a cell that raises: a misspelt alternative
+        "s03-exception": dict(
+            answers={"n_per_arm": ("n_per_arm = math.ceil(TTestIndPower().solve_power(effect_size=0.25 / 0.6, "
+                                   'alpha=0.05, power=0.8, alternative="two_sided"))')},
+            expected={"test_n_per_arm": 0}),
+        # an endless loop: waiting for the share to change without re-simulating
+        "s04-endless": dict(
+            answers={"fast_share": (f"sim = {SIM.format(enrol='fast')}\n"
+                                    'share = paired.responders(sim["pre_slope"], sim["post_slope"], 0.25)\n'
+                                    "while share < 0.5:\n"
+                                    "    pass  # meant to simulate again until half respond\n"
+                                    "fast_share = share")},
+            expected={"test_fast_share": 0}),
+        "s05-untouched": dict(untouched=True, expected={k: 0 for k in PS02_AUTO}),
+    },
+    loop_cell="fast_share",
+    mistake=("test_wilcoxon", "Is your test paired"),
+)
+SPECS = {spec.name: spec for spec in (PS01, PS02)}
 
 
 def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -112,88 +174,104 @@ def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.Completed
     return proc
 
 
-def submission(release: nbformat.NotebookNode, spec: dict) -> str:
+def submission(spec: Spec, release: nbformat.NotebookNode, student: dict) -> str:
     """The text of one student's notebook, made from the release."""
-    if spec.get("corrupt"):
+    if student.get("corrupt"):
         return nbformat.writes(release)[:5000]
     nb = nbformat.from_dict(json.loads(nbformat.writes(release)))
-    if not spec.get("untouched"):
-        answers = {**RIGHT, **spec.get("answers", {})}
+    if not student.get("untouched"):
+        answers = {**spec.right, **student.get("answers", {})}
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if grade_id in answers:
                 cell.source = answers[grade_id]
-            elif grade_id in MANUAL_POINTS:
-                cell.source = "The trial had no control group, so natural recovery could explain it."
+            elif grade_id in spec.manual:
+                cell.source = "The trial had no control group, so the change could have happened anyway."
         nb.cells = [c for c in nb.cells
-                    if c.metadata.get("nbgrader", {}).get("grade_id") not in spec.get("delete", [])]
+                    if c.metadata.get("nbgrader", {}).get("grade_id") not in student.get("delete", [])]
     return nbformat.writes(nb)
 
 
 @dataclass
 class Run:
+    spec: Spec
     root: Path
     release: nbformat.NotebookNode
     autograde: subprocess.CompletedProcess
     seconds: float
 
+    def gradebook(self) -> Gradebook:
+        return Gradebook(f"sqlite:///{self.root / 'gradebook.db'}")
+
     def scores(self, student: str) -> dict[str, float]:
-        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
-            sub = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+        with self.gradebook() as gb:
+            sub = gb.find_submission_notebook(self.spec.name, self.spec.name, student)
             return {g.name: g.score for g in sub.grades}
 
     def graded_notebook(self, student: str) -> nbformat.NotebookNode:
-        return nbformat.read(self.root / "autograded" / student / ASSIGNMENT / NOTEBOOK, as_version=4)
+        return nbformat.read(self.root / "autograded" / student / self.spec.name / self.spec.notebook,
+                             as_version=4)
+
+    def readable(self) -> list[str]:
+        return sorted(s for s, d in self.spec.students.items() if not d.get("corrupt"))
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Run:
-    root = tmp_path_factory.mktemp("course")
+@pytest.fixture(scope="module", params=list(SPECS))
+def run(request, tmp_path_factory) -> Run:
+    """A temporary course: the release generated, the class's submissions
+    collected from a zip with zip_collect, and all autograded in one batch."""
+    spec = SPECS[request.param]
+    root = tmp_path_factory.mktemp(spec.name)
     shutil.copy2(REPO / "nbgrader_config.py", root)
     shutil.copytree(REPO / "solutions", root / "solutions")
-    nbgrader(root, "generate_assignment", ASSIGNMENT)
+    nbgrader(root, "generate_assignment", spec.name)
 
-    release = nbformat.read(root / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    archive = root / "downloaded" / ASSIGNMENT / "archive"
+    release = nbformat.read(root / "exercises" / spec.name / spec.notebook, as_version=4)
+    archive = root / "downloaded" / spec.name / "archive"
     archive.mkdir(parents=True)
     with zipfile.ZipFile(archive / "submissions.zip", "w") as zf:
-        for student, spec in STUDENTS.items():
-            zf.writestr(f"{student}/{NOTEBOOK}", submission(release, spec))
-    nbgrader(root, "zip_collect", ASSIGNMENT)
+        for student, details in spec.students.items():
+            zf.writestr(f"{student}/{spec.notebook}", submission(spec, release, details))
+    nbgrader(root, "zip_collect", spec.name)
 
     start = time.perf_counter()
-    proc = nbgrader(root, "autograde", ASSIGNMENT, check=False)
-    return Run(root, release, proc, time.perf_counter() - start)
+    proc = nbgrader(root, "autograde", spec.name, check=False)
+    return Run(spec, root, release, proc, time.perf_counter() - start)
+
+
+only_ps01 = pytest.mark.parametrize("run", ["ps01-celltop"], indirect=True)
 
 
 # ------------------------------------------------------------ the release
 def test_committed_release_is_exactly_what_nbgrader_generates(run):
-    generated = run.root / "exercises" / ASSIGNMENT
-    committed = REPO / "exercises" / ASSIGNMENT
+    name = run.spec.name
+    generated, committed = run.root / "exercises" / name, REPO / "exercises" / name
     names = sorted(p.name for p in generated.iterdir())
     assert names == sorted(p.name for p in committed.iterdir()), "exercises/ holds other files than the release"
-    for name in names:
-        assert filecmp.cmp(generated / name, committed / name, shallow=False), (
-            f"exercises/{ASSIGNMENT}/{name} differs from what nbgrader generates from solutions/: "
-            f"run ./course release {ASSIGNMENT} and commit the result")
+    for file in names:
+        assert filecmp.cmp(generated / file, committed / file, shallow=False), (
+            f"exercises/{name}/{file} differs from what nbgrader generates from solutions/: "
+            f"run ./course release {name} and commit the result")
 
 
-def test_items_and_points_are_set():
-    nb = nbformat.read(REPO / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+@pytest.mark.parametrize("spec", SPECS.values(), ids=list(SPECS))
+def test_items_and_points_are_set(spec):
+    nb = nbformat.read(REPO / "solutions" / spec.name / spec.notebook, as_version=4)
     auto, manual = {}, {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):
             target = manual if meta.get("solution") else auto
             target[meta["grade_id"]] = meta["points"]
-    assert auto == AUTO_POINTS and manual == MANUAL_POINTS
+    assert auto == spec.auto and manual == spec.manual
     assert len(auto) >= 4 and len(manual) >= 1
 
 
-def test_notebook_reads_its_data_through_trialsim():
-    nb = nbformat.read(REPO / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
+@pytest.mark.parametrize("spec", SPECS.values(), ids=list(SPECS))
+def test_notebook_reads_its_data_through_trialsim(spec):
+    nb = nbformat.read(REPO / "exercises" / spec.name / spec.notebook, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert 'data.facts("celltop_summary")' in code
+    assert spec.data_call in code
     for hard_coded in ("read_csv", "open(", "/work", "datasets/"):
         lines = [line for line in code.splitlines() if hard_coded in line and not line.lstrip().startswith("#")]
         assert not lines, f"the exercise reads data around trialsim.data: {lines}"
@@ -202,90 +280,103 @@ def test_notebook_reads_its_data_through_trialsim():
 # ------------------------------------------------------------ the grading
 def test_autograde_runs_the_whole_batch(run):
     graded = sorted(p.name for p in (run.root / "autograded").iterdir())
-    readable = sorted(s for s in STUDENTS if s != "s06-corrupt")
-    assert graded == readable, run.autograde.stderr[-3000:]
-    with Gradebook(f"sqlite:///{run.root / 'gradebook.db'}") as gb:
-        assert sorted(s.id for s in gb.students) == sorted(STUDENTS)
-        # the unreadable notebook scores zero and stays in the gradebook ...
-        assert gb.find_submission(ASSIGNMENT, "s06-corrupt").score == 0
-    # ... its file is kept for the instructor, and the run says what failed
-    kept = run.root / "submitted" / "s06-corrupt" / ASSIGNMENT / NOTEBOOK
-    assert kept.read_text() == submission(run.release, STUDENTS["s06-corrupt"])
-    assert run.autograde.returncode == 1
-    assert f"error processing assignment: {run.root / 'submitted' / 's06-corrupt' / ASSIGNMENT}" in run.autograde.stderr
-    print(f"autograde: {run.seconds:.1f} s for {len(STUDENTS)} submissions "
-          f"({run.seconds / len(STUDENTS):.1f} s each, including one 30 s timeout)")
+    assert graded == run.readable(), run.autograde.stderr[-3000:]
+    with run.gradebook() as gb:
+        assert sorted(s.id for s in gb.students) == sorted(run.spec.students)
+    n = len(run.spec.students)
+    print(f"{run.spec.name} autograde: {run.seconds:.1f} s for {n} submissions "
+          f"({run.seconds / n:.1f} s each, including one 30 s timeout)")
 
 
-@pytest.mark.parametrize("student", [s for s in STUDENTS if s != "s06-corrupt"])
-def test_scores_from_the_gradebook(run, student):
-    expected = {item: STUDENTS[student]["expected"].get(item, points) for item, points in AUTO_POINTS.items()}
-    expected.update({item: 0 for item in MANUAL_POINTS})  # not yet graded by hand
-    assert run.scores(student) == expected
+@only_ps01
+def test_an_unreadable_notebook_scores_zero_and_is_kept(run):
+    with run.gradebook() as gb:
+        assert gb.find_submission(run.spec.name, "s06-corrupt").score == 0
+    kept = run.root / "submitted" / "s06-corrupt" / run.spec.name / run.spec.notebook
+    assert kept.read_text() == submission(run.spec, run.release, run.spec.students["s06-corrupt"])
+    assert run.autograde.returncode == 1  # the run says something failed, and what
+    assert (f"error processing assignment: {run.root / 'submitted' / 's06-corrupt' / run.spec.name}"
+            in run.autograde.stderr)
 
 
-def test_solution_scores_full_marks_and_untouched_release_zero(run):
-    assert sum(run.scores("s01-right").values()) == FULL
-    assert sum(run.scores("s07-untouched").values()) == 0
+def test_scores_from_the_gradebook(run):
+    got, expected = {}, {}
+    for student in run.readable():
+        want = {item: run.spec.students[student]["expected"].get(item, points)
+                for item, points in run.spec.auto.items()}
+        want.update({item: 0 for item in run.spec.manual})  # not yet graded by hand
+        expected[student], got[student] = want, run.scores(student)
+    assert got == expected
 
 
-def test_plausible_mistakes_score_partial_marks(run):
-    assert 0 < sum(run.scores("s02-wrong").values()) < FULL
+def test_solution_full_marks_untouched_zero_mistakes_partial(run):
+    totals = {s: sum(run.scores(s).values()) for s in run.readable()}
+    assert totals["s01-right"] == run.spec.full
+    untouched = next(s for s, d in run.spec.students.items() if d.get("untouched"))
+    assert totals[untouched] == 0
+    assert 0 < totals["s02-wrong"] < run.spec.full
+    for broken in ("s03-exception", "s04-endless"):  # lose only the items they break
+        lost = sum(run.spec.auto[i] for i in run.spec.students[broken]["expected"])
+        assert totals[broken] == run.spec.full - lost
 
 
 def test_endless_loop_is_stopped_by_the_timeout(run):
     nb = run.graded_notebook("s04-endless")
-    loop = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "n_per_arm")
+    loop = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == run.spec.loop_cell)
     names = [o.get("ename") for o in loop.outputs if o.output_type == "error"]
     assert names and names[0] in {"KeyboardInterrupt", "CellTimeoutError"}, names
 
 
+@only_ps01
 def test_deleted_and_edited_tests_are_restored(run):
     nb = run.graded_notebook("s05-tamper")
     source = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nb.cells}
-    original = nbformat.read(REPO / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    original = nbformat.read(REPO / "solutions" / run.spec.name / run.spec.notebook, as_version=4)
     for cell in original.cells:
         if cell.metadata["nbgrader"]["grade_id"] in ("test_chance_at_least", "test_p_late_early", "test_ci"):
             # restored, hidden tests included (a restored cell starts with a note)
             assert source[cell.metadata["nbgrader"]["grade_id"]].endswith(cell.source)
-    assert source["test_chance_at_least"].startswith("# This cell (id:test_chance_at_least) was missing from the submission")
+    assert source["test_chance_at_least"].startswith(
+        "# This cell (id:test_chance_at_least) was missing from the submission")
 
 
 def test_visible_tests_explain_the_mistake(run):
+    test_cell, phrase = run.spec.mistake
     nb = run.graded_notebook("s02-wrong")
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_chance_at_least")
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == test_cell)
     error = next(o for o in cell.outputs if o.output_type == "error")
     assert error.ename == "AssertionError"
-    assert "chance of exactly k" in error.evalue
+    assert phrase in error.evalue
 
 
 # ------------------------------------------------ by hand, feedback, export
 def test_manual_grading_feedback_and_export(run):
-    with Gradebook(f"sqlite:///{run.root / 'gradebook.db'}") as gb:
-        for student in STUDENTS:
-            if student == "s06-corrupt":
-                continue
-            for item, points in MANUAL_POINTS.items():
-                grade = gb.find_grade(item, ASSIGNMENT, ASSIGNMENT, student)
-                assert grade.needs_manual_grade or student == "s07-untouched"
+    spec = run.spec
+    with run.gradebook() as gb:
+        for student in run.readable():
+            for item, points in spec.manual.items():
+                grade = gb.find_grade(item, spec.name, spec.name, student)
+                assert grade.needs_manual_grade or spec.students[student].get("untouched")
                 grade.manual_score = points - 1
             gb.db.commit()
-    nbgrader(run.root, "generate_feedback", ASSIGNMENT)
-    html = (run.root / "feedback" / "s02-wrong" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    nbgrader(run.root, "generate_feedback", spec.name)
+    html = (run.root / "feedback" / "s02-wrong" / spec.name / f"{spec.name}.html").read_text()
     html = " ".join(html.split())  # messages are wrapped to fit the page
-    assert "chance of exactly k" in html and "Score:" in html
-    # the failing hidden check's message reaches the student, its code does not
-    assert "that comparison cannot separate the effect of the cells" in html
+    assert spec.mistake[1] in html and "Score:" in html
+    # a failing hidden check's message reaches the student, its code does not
+    assert "that comparison cannot separate" in html or "leaves at least one of the artefacts" in html
     assert leaks(run.root / "feedback", hidden_tests_only=True) == []
     assert len(secret_lines(hidden_tests_only=True)) > 10
     nbgrader(run.root, "export", "--to", str(run.root / "grades.csv"))
     with open(run.root / "grades.csv", newline="") as fh:
         rows = {row["student_id"]: row for row in csv.DictReader(fh)}
-    assert set(rows) == set(STUDENTS)
-    manual = sum(MANUAL_POINTS.values()) - len(MANUAL_POINTS)
-    assert float(rows["s01-right"]["score"]) == FULL + manual
-    assert float(rows["s06-corrupt"]["score"]) == 0
-    assert float(rows["s01-right"]["max_score"]) == FULL + sum(MANUAL_POINTS.values())
+    assert set(rows) == set(spec.students)
+    manual = sum(spec.manual.values()) - len(spec.manual)
+    assert float(rows["s01-right"]["score"]) == spec.full + manual
+    assert float(rows["s01-right"]["max_score"]) == spec.full + sum(spec.manual.values())
+    for student, details in spec.students.items():
+        if details.get("corrupt"):
+            assert float(rows[student]["score"]) == 0
 
 
 # --------------------------------------------------- nothing secret leaks
@@ -358,32 +449,34 @@ def test_no_solution_or_hidden_test_in_the_site(site_dir):
 def test_learner_check_names_each_failing_question(tmp_path):
     """What a self-paced learner sees: each question, whether it passes the
     visible checks, and the failing check's message in full."""
-    release = nbformat.read(REPO / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    mine = tmp_path / NOTEBOOK
-    mine.write_text(submission(release, STUDENTS["s02-wrong"]))
+    spec = PS01
+    release = nbformat.read(REPO / "exercises" / spec.name / spec.notebook, as_version=4)
+    mine = tmp_path / spec.notebook
+    mine.write_text(submission(spec, release, spec.students["s02-wrong"]))
     items = {item.grade_id: item for item in check.run(mine)}
-    assert list(items) == [*AUTO_POINTS, *MANUAL_POINTS]
+    assert list(items) == [*spec.auto, *spec.manual]
     q1 = items["test_chance_at_least"]
     assert q1.passed is False and q1.question.startswith("Question 1")
     assert "you computed the chance of exactly k, not of k or more" in q1.message
     # the wrong letter and the spoilt probabilities pass the visible checks:
     # only grading finds them
-    assert [items[i].passed for i in AUTO_POINTS] == [False, True, True, True, True]
-    assert items["headline_appraisal"].manual and items["headline_appraisal"].message == "12 words"
+    assert [items[i].passed for i in spec.auto] == [False, True, True, True, True]
+    assert items["headline_appraisal"].manual and items["headline_appraisal"].message == "13 words"
 
     untouched = tmp_path / "untouched.ipynb"
-    untouched.write_text(submission(release, STUDENTS["s07-untouched"]))
+    untouched.write_text(submission(spec, release, spec.students["s07-untouched"]))
     items = check.run(untouched)
-    assert [i.passed for i in items if not i.manual] == [False] * len(AUTO_POINTS)
+    assert [i.passed for i in items if not i.manual] == [False] * len(spec.auto)
     assert items[0].message.startswith("not answered yet: replace raise NotImplementedError()")
     assert items[1].message.startswith("p_late is not defined")
     assert {i.message for i in items if i.manual} == {"not answered yet"}
 
 
-def test_course_check_command(tmp_path):
-    release = nbformat.read(REPO / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    mine = tmp_path / NOTEBOOK
-    mine.write_text(submission(release, STUDENTS["s01-right"]))
+@pytest.mark.parametrize("spec", SPECS.values(), ids=list(SPECS))
+def test_course_check_command(tmp_path, spec):
+    release = nbformat.read(REPO / "exercises" / spec.name / spec.notebook, as_version=4)
+    mine = tmp_path / spec.notebook
+    mine.write_text(submission(spec, release, spec.students["s01-right"]))
     proc = subprocess.run([str(REPO / "course"), "check", str(mine)], cwd=REPO,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -397,17 +490,19 @@ def test_course_check_command(tmp_path):
     assert "is not a readable notebook" in proc.stderr and "fresh copy" in proc.stderr
 
 
+@only_ps01
 def test_regrading_one_student_leaves_the_others_alone(run):
     """The corrupt upload is replaced by a readable one and regraded alone
     (autograde needs --force to grade a submission again)."""
-    with Gradebook(f"sqlite:///{run.root / 'gradebook.db'}") as gb:
-        before = {s: gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS if s != "s06-corrupt"}
-    fixed = run.root / "submitted" / "s06-corrupt" / ASSIGNMENT / NOTEBOOK
-    fixed.write_text(submission(run.release, STUDENTS["s02-wrong"]))
-    nbgrader(run.root, "autograde", ASSIGNMENT, "--student", "s06-corrupt", "--force")
-    assert run.scores("s06-corrupt") == run.scores("s02-wrong") | {"why_comparison": 0, "headline_appraisal": 0}
-    with Gradebook(f"sqlite:///{run.root / 'gradebook.db'}") as gb:
-        after = {s: gb.find_submission(ASSIGNMENT, s).score for s in before}
+    name = run.spec.name
+    with run.gradebook() as gb:
+        before = {s: gb.find_submission(name, s).score for s in run.readable()}
+    fixed = run.root / "submitted" / "s06-corrupt" / name / run.spec.notebook
+    fixed.write_text(submission(run.spec, run.release, run.spec.students["s02-wrong"]))
+    nbgrader(run.root, "autograde", name, "--student", "s06-corrupt", "--force")
+    assert run.scores("s06-corrupt") == run.scores("s02-wrong") | {item: 0 for item in run.spec.manual}
+    with run.gradebook() as gb:
+        after = {s: gb.find_submission(name, s).score for s in before}
     assert after == before
 
 
@@ -438,16 +533,17 @@ def test_course_start_copies_once_and_never_overwrites(tmp_path):
         shutil.copy2(REPO / name, tmp_path / name)
     shutil.copytree(REPO / "solutions", tmp_path / "solutions")
     shutil.copytree(REPO / "exercises", tmp_path / "exercises")
-    first = subprocess.run(["./course", "start", ASSIGNMENT], cwd=tmp_path, capture_output=True, text=True)
+    name, notebook = PS01.name, PS01.notebook
+    first = subprocess.run(["./course", "start", name], cwd=tmp_path, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
-    mine = tmp_path / "my-work" / ASSIGNMENT / NOTEBOOK
-    assert mine.read_bytes() == (REPO / "exercises" / ASSIGNMENT / NOTEBOOK).read_bytes()
+    mine = tmp_path / "my-work" / name / notebook
+    assert mine.read_bytes() == (REPO / "exercises" / name / notebook).read_bytes()
     mine.write_text("my answers")
-    again = subprocess.run(["./course", "start", ASSIGNMENT], cwd=tmp_path, capture_output=True, text=True)
+    again = subprocess.run(["./course", "start", name], cwd=tmp_path, capture_output=True, text=True)
     assert again.returncode == 0 and "already exists" in again.stdout
     assert mine.read_text() == "my answers"
     unknown = subprocess.run(["./course", "start", "ps99-nothing"], cwd=tmp_path, capture_output=True, text=True)
-    assert unknown.returncode == 2 and f"the problem sets are: {ASSIGNMENT}" in unknown.stderr
+    assert unknown.returncode == 2 and f"the problem sets are: {' '.join(SPECS)}" in unknown.stderr
 
 
 def test_feedback_shortens_errors_only_in_test_cells():
