@@ -22,6 +22,7 @@ SCHEMAS: dict[str, list[str]] = {
     "celltop_summary": ["key", "value", "status", "source", "description"],
     "als_hadassah_summary": ["key", "value", "status", "source", "description"],
     "als_later_trials": ["key", "value", "status", "source", "description"],
+    "progressive_ms_summary": ["key", "value", "status", "source", "description"],
     # synthetic patients reproducing the published summaries (see the data card)
     "als_hadassah_synthetic": ["patient", "run_in_slope", "post_slope", "change_pct", "responder"],
 }

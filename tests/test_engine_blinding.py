@@ -1,0 +1,91 @@
+"""trialsim.blinding: improvement shares against scipy, power against
+statsmodels, corrections against statsmodels multipletests."""
+
+import numpy as np
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import proportion_effectsize
+
+from trialsim import blinding
+
+
+@pytest.mark.parametrize("method", ["bonferroni", "holm"])
+def test_corrections_match_statsmodels(method):
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0, 0.2, size=(300, 7)) ** 1.5
+    got = blinding.reject_matrix(p, 0.05, method)
+    for row, reject in zip(p, got):
+        assert list(reject) == list(multipletests(row, alpha=0.05, method=method)[0])
+
+
+def test_familywise_error_for_independent_tests_is_one_minus_power():
+    out = blinding.any_significant(k=[1, 5, 20], reps=20_000)
+    np.testing.assert_allclose(out["any"], 1 - 0.95 ** np.array([1, 5, 20]), atol=0.015)
+    assert out["expected"][2] == pytest.approx(20 * 0.05, abs=0.05)
+
+
+def test_corrections_hold_the_familywise_rate_and_correlation_lowers_it():
+    assert blinding.any_significant(k=20, correction="bonferroni", reps=20_000)["any"] <= 0.055
+    holm = blinding.any_significant(k=20, correction="holm", reps=20_000)
+    bonf = blinding.any_significant(k=20, correction="bonferroni", reps=20_000)
+    assert holm["any"] == bonf["any"]  # at least one rejection: the same rule for both
+    assert blinding.any_significant(k=20, rho=0.9)["any"] < blinding.any_significant(k=20, rho=0.0)["any"]
+
+
+def test_single_visit_improvement_is_a_normal_tail():
+    out = blinding.improvement(blinding="double", endpoint="t25fw", expectation=0.0, fluctuation=0.8,
+                               threshold=1.0, definition="single")
+    assert out["treated"] == pytest.approx(stats.norm.sf(1.0 / 0.8))
+    assert out["natural"] == out["treated"]
+
+
+def test_confirmed_improvement_is_rarer_than_a_single_visit():
+    single = blinding.improvement(definition="single")["natural"]
+    confirmed = blinding.improvement(definition="confirmed")["natural"]
+    rho = blinding.VISIT_CORRELATION
+    z = 1.0
+    expected = stats.multivariate_normal([0, 0], [[1, rho], [rho, 1]]).cdf([-z, -z])
+    assert confirmed == pytest.approx(expected, rel=1e-4) and confirmed < single
+
+
+def test_blinding_decides_who_gets_the_expectation():
+    base = dict(expectation=0.5, control="placebo", effect=0.0)
+    open_ = blinding.improvement(blinding="open", endpoint="edss_unblinded", **base)
+    assert open_["difference"] > 0.1
+    rater = blinding.improvement(blinding="rater", endpoint="edss_unblinded", **base)
+    assert rater["difference"] == 0
+    patient = blinding.improvement(blinding="rater", endpoint="patient_reported", **base)
+    assert patient["difference"] > open_["difference"]  # the patient still knows
+    double = blinding.improvement(blinding="double", endpoint="patient_reported", **base)
+    assert double["difference"] == 0 and double["control"] > double["natural"]  # a placebo response
+    assert double["finds_difference"] == pytest.approx(0.05)
+
+
+def test_power_is_statsmodels():
+    out = blinding.improvement(blinding="double", endpoint="edss_plus", control="placebo", effect=0.5,
+                               n_per_arm=27)
+    h = proportion_effectsize(out["treated"], out["control"])
+    assert out["finds_difference"] == pytest.approx(NormalIndPower().power(h, 27, 0.05))
+
+
+def test_composite_endpoint_improves_more_often_by_chance():
+    one = blinding.improvement(blinding="double", endpoint="edss_unblinded", expectation=0.0)["natural"]
+    plus = blinding.improvement(blinding="double", endpoint="edss_plus", expectation=0.0)["natural"]
+    assert plus == pytest.approx(1 - (1 - one) ** 3)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: blinding.improvement(blinding="triple"), "blinding"),
+    (lambda: blinding.improvement(endpoint="mood"), "endpoint"),
+    (lambda: blinding.improvement(fluctuation=0), "fluctuation"),
+    (lambda: blinding.improvement(definition="twice"), "definition"),
+    (lambda: blinding.improvement(n_per_arm=1), "n_per_arm"),
+    (lambda: blinding.any_significant(k=0), "k"),
+    (lambda: blinding.any_significant(rho=1.0), "rho"),
+    (lambda: blinding.any_significant(correction="sidak"), "correction"),
+])
+def test_bad_parameters_name_themselves(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
