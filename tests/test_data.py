@@ -98,3 +98,20 @@ def test_als_synthetic_patients_are_regenerated_exactly_and_reproduce_the_paper(
     assert np.allclose(frame["change_pct"], np.round(change, 1))
     card = (ROOT / "datasets" / "als_hadassah_synthetic.md").read_text()
     assert "SYNTHETIC" in card and "seed 50" in card
+
+
+def test_progressive_ms_synthetic_patients_reproduce_the_published_shares():
+    import numpy as np
+
+    from trialsim import proportions
+
+    facts = data.facts("progressive_ms_summary")
+    frame = data.load("progressive_ms_synthetic")
+    counts = frame.groupby("group")["event"].agg(["sum", "count"])
+    assert tuple(counts.loc["MSC-NP"]) == (9, facts["rct_msc"])
+    assert tuple(counts.loc["saline"]) == (10, facts["rct_placebo"])
+    assert round(9 / facts["rct_msc"], 2) == facts["rct_improved_msc"]
+    assert round(10 / facts["rct_placebo"], 2) == facts["rct_improved_placebo"]
+    fresh = proportions.synthetic_binary_groups({"MSC-NP": (27, 9), "saline": (27, 10)}, seed=2024)
+    assert np.array_equal(fresh["event"].to_numpy(), frame["event"].to_numpy())
+    assert "SYNTHETIC" in (ROOT / "datasets" / "progressive_ms_synthetic.md").read_text()

@@ -23,6 +23,8 @@ SCHEMAS: dict[str, list[str]] = {
     "als_hadassah_summary": ["key", "value", "status", "source", "description"],
     "als_later_trials": ["key", "value", "status", "source", "description"],
     "progressive_ms_summary": ["key", "value", "status", "source", "description"],
+    # synthetic patients reproducing the phase II's published shares (see the data card)
+    "progressive_ms_synthetic": ["patient", "group", "event"],
     # synthetic patients reproducing the published summaries (see the data card)
     "als_hadassah_synthetic": ["patient", "run_in_slope", "post_slope", "change_pct", "responder"],
 }

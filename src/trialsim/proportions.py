@@ -154,3 +154,25 @@ def simulate_counts(n, p, reps: int, seed: int):
     reps = validate.number("reps", reps, 1, 10_000_000, integer=True)
     seed = validate.seed(seed)
     return np.random.default_rng(seed).binomial(n, p, size=reps)
+
+
+def synthetic_binary_groups(groups: dict, seed: int = 0):
+    """Illustrative patient-level rows, SYNTHETIC, that reproduce published
+    counts exactly: ``groups`` maps a group name to (patients, events).
+    Returns a DataFrame (patient, group, event) in a seeded random order of
+    patients within each group."""
+    import pandas as pd
+
+    seed = validate.seed(seed)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for name, (n, events) in groups.items():
+        n = validate.number(f"{name} patients", n, 1, MAX_N, integer=True)
+        events = validate.number(f"{name} events", events, 0, MAX_N, integer=True)
+        validate.at_most(f"{name} events", events, f"{name} patients", n)
+        flags = np.zeros(n, dtype=bool)
+        flags[:events] = True
+        rows.append(pd.DataFrame({"group": name, "event": rng.permutation(flags)}))
+    frame = pd.concat(rows, ignore_index=True)
+    frame.insert(0, "patient", np.arange(1, len(frame) + 1))
+    return frame
