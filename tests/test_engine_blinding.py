@@ -59,14 +59,14 @@ def test_blinding_decides_who_gets_the_expectation():
     patient = blinding.improvement(blinding="rater", endpoint="patient_reported", **base)
     assert patient["difference"] > open_["difference"]  # the patient still knows
     double = blinding.improvement(blinding="double", endpoint="patient_reported", **base)
-    assert double["difference"] == 0 and double["control"] > double["natural"]  # a placebo response
+    assert double["difference"] == 0 and double["control_share"] > double["natural"]  # a placebo response
     assert double["finds_difference"] == pytest.approx(0.05)
 
 
 def test_power_is_statsmodels():
     out = blinding.improvement(blinding="double", endpoint="edss_plus", control="placebo", effect=0.5,
                                n_per_arm=27)
-    h = proportion_effectsize(out["treated"], out["control"])
+    h = proportion_effectsize(out["treated"], out["control_share"])
     assert out["finds_difference"] == pytest.approx(NormalIndPower().power(h, 27, 0.05))
 
 

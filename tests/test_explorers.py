@@ -154,3 +154,24 @@ def test_als_run_in_finds_benefit_without_effect_and_placebo_removes_it():
     assert "would not rule the cells out" in small.conclusion
     confounded = e.outcome(effect=0.25)
     assert "cannot tell a real effect from the artefacts" in confounded.conclusion
+
+
+def test_ms_improvement_flips_from_open_single_arm_to_blinded_control():
+    e = get("ms-improvement")
+    start = e.outcome()
+    assert "cannot credit the cells" in start.conclusion
+    assert start.numbers["treated"] > start.numbers["natural"]
+    open_placebo = e.outcome(control="placebo")
+    assert "from expectation alone" in open_placebo.conclusion
+    blind = e.outcome(control="placebo", blinding="double", endpoint="edss_plus")
+    assert blind.numbers["difference"] == 0 and "no difference" in blind.conclusion
+
+
+def test_ms_many_looks_corrections_and_the_subgroup():
+    e = get("ms-many-looks")
+    raw = e.outcome(k=20, rho=0.0, correction="none")
+    assert raw.numbers["any"] == pytest.approx(1 - 0.95 ** 20, abs=0.03)
+    assert "what chance produces" in raw.conclusion
+    held = e.outcome(k=20, rho=0.0, correction="holm")
+    assert held.numbers["any"] < 0.07 and "no longer a finding" in held.conclusion
+    assert held.numbers["adjusted_sub_p"] == 0.6

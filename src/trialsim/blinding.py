@@ -107,12 +107,12 @@ def improvement(blinding="open", endpoint="edss_unblinded", expectation=0.5, flu
            # fluctuation alone: what a patient's score does with no cells and no expectation
            "natural": _p_improved(0.0, fluctuation, threshold, definition, spec["components"])}
     if control == "placebo":
-        out["control"] = untreated
+        out["control_share"] = untreated
         out["difference"] = treated - untreated
         h = proportion_effectsize(treated, untreated)
         out["finds_difference"] = float(NormalIndPower().power(abs(h), n_per_arm, alpha)) if h else alpha
     else:
-        out["control"] = float("nan")
+        out["control_share"] = float("nan")
         out["difference"] = float("nan")
         out["finds_difference"] = float("nan")
     return out

@@ -11,6 +11,7 @@ from importlib import import_module
 MODULES = [
     "trialsim.explorers.celltop",
     "trialsim.explorers.als",
+    "trialsim.explorers.progressive_ms",
 ]
 
 
