@@ -27,10 +27,14 @@ BLINDING_WORDS = {"open": "open label", "rater": "a blinded rater but patients w
 
 
 # ---------------------------------------------------------------- explorer 1
+DEFINITIONS = {"single-0.5": ("single", 0.5), "single-1": ("single", 1.0), "confirmed-1": ("confirmed", 1.0)}
+
+
 def _improvement(control, blinding, endpoint, expectation, fluctuation, definition, n_per_arm):
+    visits, threshold = DEFINITIONS[definition]
     out = model.improvement(blinding=blinding, endpoint=endpoint, expectation=expectation,
-                               fluctuation=fluctuation, definition=definition, control=control,
-                               n_per_arm=n_per_arm)
+                            fluctuation=fluctuation, definition=visits, threshold=threshold,
+                            control=control, n_per_arm=n_per_arm)
     out["how"] = BLINDING_WORDS[blinding]
     out["gap"] = abs(out["difference"]) if control == "placebo" else 0.0
     out["gap_points"] = round(100 * out["gap"])
@@ -89,9 +93,11 @@ IMPROVEMENT = Explorer(
                 help="How far knowing about or hoping for treatment shifts what is scored, in points."),
         Control("fluctuation", "Natural fluctuation of the score", [("Low (SD 0.5 points)", 0.5),
                                                                    ("High (SD 1 point)", 1.0)], 1.0),
-        Control("definition", "What counts as improved", [("A 1-point gain at one visit", "single"),
-                                                          ("Confirmed at a second visit", "confirmed")],
-                "single"),
+        Control("definition", "What counts as improved", [("A half-point gain at one visit", "single-0.5"),
+                                                          ("A 1-point gain at one visit", "single-1"),
+                                                          ("A 1-point gain, confirmed at a second visit",
+                                                           "confirmed-1")],
+                "single-1"),
         Control("n_per_arm", "Patients per arm", [("10", 10), ("27 (as in the phase II)", 27), ("100", 100)],
                 27, kind="range"),
     ],
