@@ -65,6 +65,13 @@ class Rules:
         if not rules or rules[-1].when is not None:
             raise ValueError("the last rule must have when=None, so every state gets a sentence")
         self.rules = rules
+        self.templates = [_numbered(rule.say) for rule in rules]
+        # each rule's fields as (fact name, format spec), parsed once
+        self.fields = [[(name, spec or "") for _, name, spec, _ in string.Formatter().parse(rule.say)
+                        if name is not None] for rule in rules]
+        for name, _ in (f for fields in self.fields for f in fields):
+            if not name.isidentifier():
+                raise ValueError(f"rule field {{{name}}} must be the plain name of a fact")
 
     def __call__(self, facts: Mapping) -> str:
         index, values = self.parts(facts)
@@ -74,31 +81,19 @@ class Rules:
         """The rule that speaks for ``facts`` and its filled-in fields, in
         order: ``templates[index].format(*values)`` is the sentence. The static
         page stores these parts, not each whole sentence."""
-        wrapped = {k: _Fact(v) for k, v in facts.items()}
         for index, rule in enumerate(self.rules):
             if rule.when is None or rule.when(facts):
-                values = [format(eval_field(name, wrapped), spec or "")
-                          for _, name, spec, _ in string.Formatter().parse(rule.say) if name is not None]
-                return index, values
+                return index, [format(_Fact(facts[name]), spec) for name, spec in self.fields[index]]
         raise AssertionError("unreachable: the last rule always holds")
 
-    @property
-    def templates(self) -> list[str]:
-        """Each rule's sentence with its fields numbered: "{0} of {1} ..."."""
-        out = []
-        for rule in self.rules:
-            pieces, k = [], 0
-            for literal, name, _, _ in string.Formatter().parse(rule.say):
-                pieces.append(literal.replace("{", "{{").replace("}", "}}"))
-                if name is not None:
-                    pieces.append("{%d}" % k)
-                    k += 1
-            out.append("".join(pieces))
-        return out
 
+def _numbered(say: str) -> str:
+    """A rule's sentence with its fields numbered: "{0} of {1} ..."."""
+    pieces, k = [], 0
+    for literal, name, _, _ in string.Formatter().parse(say):
+        pieces.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            pieces.append("{%d}" % k)
+            k += 1
+    return "".join(pieces)
 
-def eval_field(name: str, facts: Mapping):
-    """The value of a plain format field (a fact's name; no attribute or index)."""
-    if not name.isidentifier():
-        raise ValueError(f"rule field {{{name}}} must be the plain name of a fact")
-    return facts[name]

@@ -29,6 +29,7 @@ import itertools
 import json
 import math
 import os
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +89,7 @@ class Outcome:
     shown: list[str]
     slots: list
     conclusion: str
+    said: tuple[int, list[str]]  # the conclusion as (rule index, filled-in fields)
 
 
 def set_path(target, path: str, value) -> None:
@@ -167,12 +169,14 @@ class Explorer:
             control.index(full[control.name])  # validates the value
         numbers = {k: _scalar(v) for k, v in self.simulate(**full).items()}
         facts = {**full, **numbers}
+        rule, fields = self.rules.parts(facts)
         return Outcome(
             params=full,
             numbers=numbers,
             shown=[r.show(facts) for r in self.readouts],
             slots=[_clean(fn(facts)) for _, fn in self.slots],
-            conclusion=self.rules(facts),
+            conclusion=self.rules.templates[rule].format(*fields),
+            said=(rule, fields),
         )
 
     def figure_dict(self, outcome: Outcome) -> dict:
@@ -206,14 +210,7 @@ class Explorer:
         import numpy as np
 
         outs = [self.outcome(**params) for params in self.states()]
-        texts: dict[str, int] = {}
-        for out in outs:
-            for text in out.shown:
-                texts[text] = texts.get(text, 0) + 1
-        parts_raw = [self.rules.parts({**o.params, **o.numbers}) for o in outs]
-        for _, values in parts_raw:
-            for text in values:
-                texts[text] = texts.get(text, 0) + 1
+        texts = Counter(text for out in outs for text in (*out.shown, *out.said[1]))
         strings = sorted(texts, key=lambda t: (-texts[t], t))
         ref = {t: i for i, t in enumerate(strings)}
 
@@ -229,7 +226,7 @@ class Explorer:
             return rows, ids
 
         vectors, vector_ids = table([o.slots for o in outs])
-        conclusions, conclusion_ids = table([[rule, [ref[v] for v in values]] for rule, values in parts_raw])
+        conclusions, conclusion_ids = table([[o.said[0], [ref[v] for v in o.said[1]]] for o in outs])
         shape = [len(c.options) for c in self.controls]
         raw_columns = [[ref[o.shown[j]] for o in outs] for j in range(len(self.readouts))]
         raw_columns += [vector_ids, conclusion_ids]
