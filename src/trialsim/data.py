@@ -17,12 +17,14 @@ import pandas as pd
 
 STATUSES = {"P", "R", "P;R", "S", "NC", "illustrative"}
 
+# one fact per row: a key, its value, the FACTS.md status and the citation
+FACT_COLUMNS = ["key", "value", "status", "source", "description"]
+
 SCHEMAS: dict[str, list[str]] = {
-    # one fact per row: a key, its value, the FACTS.md status and the citation
-    "celltop_summary": ["key", "value", "status", "source", "description"],
-    "als_hadassah_summary": ["key", "value", "status", "source", "description"],
-    "als_later_trials": ["key", "value", "status", "source", "description"],
-    "progressive_ms_summary": ["key", "value", "status", "source", "description"],
+    "celltop_summary": FACT_COLUMNS,
+    "als_hadassah_summary": FACT_COLUMNS,
+    "als_later_trials": FACT_COLUMNS,
+    "progressive_ms_summary": FACT_COLUMNS,
     # synthetic patients reproducing the phase II's published shares (see the data card)
     "progressive_ms_synthetic": ["patient", "group", "event"],
     # synthetic patients reproducing the published summaries (see the data card)

@@ -343,7 +343,7 @@ def simulate_run_in_trials(n=19, run_in_months=6, followup_months=6, noise_sd=1.
 
     t, r = 0, (1 if arms == 2 else None)
     if arms == 1:
-        p_resp = np.where(responders_[:, t] > m / 2, 0.0, 1.0)   # a count, not a test
+        p_resp = None                        # a count, not a test: no p-value
         better_resp = responders_[:, t] > m / 2
         tt = stats.ttest_1samp(change[:, t], 0.0, axis=-1, nan_policy="omit")
         p_mean, better_mean = np.asarray(tt.pvalue), mean_change[:, t] > 0
@@ -376,9 +376,8 @@ def simulate_run_in_trials(n=19, run_in_months=6, followup_months=6, noise_sd=1.
     }
     for name, pv, better in (("responders", p_resp, better_resp), ("mean", p_mean, better_mean),
                              ("wilcoxon", p_wil, better_wil)):
-        counted = name == "responders" and arms == 1   # a count, not a test: no p
-        out[f"p_{name}"] = float("nan") if counted else float(np.nanmedian(pv))
-        out[f"report_{name}"] = float(np.mean((pv < 0.05) & better))
+        out[f"p_{name}"] = float("nan") if pv is None else float(np.nanmedian(pv))
+        out[f"report_{name}"] = float(np.mean(better if pv is None else (pv < 0.05) & better))
     return out
 
 
