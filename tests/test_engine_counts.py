@@ -144,3 +144,122 @@ def test_simulated_power_matches_statsmodels_negbin_power(n, rate, ratio, alpha)
 def test_bad_parameters_name_themselves(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# ---- designs, power without simulation, the crossover analysis, calibration
+
+@pytest.mark.parametrize("n, rate, ratio, alpha, scans", [(72, 0.6, 0.7, 1.54, 3), (20, 2.0, 0.5, 0.0, 1),
+                                                          (300, 0.6, 0.9, 3.0, 6), (36, 0.35, 1.0, 0.3, 1)])
+def test_power_equals_statsmodels_negbin_power(n, rate, ratio, alpha, scans):
+    expected = power_negbin_ratio_2indep(rate * ratio, rate, n, 1, exposure=scans, alpha=0.05,
+                                         dispersion=alpha, method_var="alt").power
+    assert counts.power(n, rate, ratio, alpha, scans) == pytest.approx(float(expected), rel=1e-9)
+
+
+def test_power_takes_an_array_of_ratios():
+    grid = np.array([0.5, 0.7, 1.0])
+    together = counts.power(72, 0.6, grid, 1.5, 3)
+    apart = [counts.power(72, 0.6, r, 1.5, 3) for r in grid]
+    np.testing.assert_allclose(together, apart)
+    assert together[0] > together[1] > together[2] == pytest.approx(0.05)
+
+
+@pytest.mark.parametrize("carryover", [0.0, 0.5, 1.0])
+@pytest.mark.parametrize("ratio", [1.0, 0.7])
+def test_crossover_power_matches_simulation(ratio, carryover):
+    expected = counts.power(40, 0.6, ratio, 1.5, 3, design="crossover", carryover=carryover)
+    got = counts.rate_ratio_power(n_per_arm=40, base_rate=0.6, rate_ratio=ratio, dispersion=1.5, scans=3,
+                                  reps=6000, seed=11, design="crossover", carryover=carryover)
+    assert got == pytest.approx(expected, abs=0.025)
+
+
+def test_crossover_without_carryover_is_two_poisson_arms_of_everyone():
+    # the proneness cancels: statsmodels' power for two Poisson arms of 2n patients
+    expected = power_negbin_ratio_2indep(0.6 * 0.8, 0.6, 2 * 50, 1, exposure=3, dispersion=0.0,
+                                         method_var="alt").power
+    assert counts.power(50, 0.6, 0.8, 2.5, 3, design="crossover") == pytest.approx(float(expected), rel=1e-9)
+    # and it beats the parallel design once patients differ, whatever the dispersion
+    assert counts.power(50, 0.6, 0.8, 2.5, 3, design="crossover") > counts.power(50, 0.6, 0.8, 2.5, 3)
+    # carryover shrinks the crossover's effect and its power
+    assert (counts.power(50, 0.6, 0.8, 1, 3, design="crossover", carryover=1.0)
+            < counts.power(50, 0.6, 0.8, 1, 3, design="crossover"))
+
+
+def test_crossover_z_is_the_conditional_binomial_glm():
+    # per patient: lesions in period 1 given the total, logit = period + log RR (a) or - log RR (b)
+    rng = np.random.default_rng(3)
+    prone = rng.gamma(1 / 1.5, 1.5, size=60)
+    first = rng.poisson(2 * prone * np.r_[np.full(30, 0.6), np.ones(30)])
+    second = rng.poisson(2 * prone * np.r_[np.ones(30), np.full(30, 0.6)])
+    keep = first + second > 0
+    group = np.r_[np.ones(30), -np.ones(30)][keep]
+    x = sm.add_constant(group)
+    endog = np.c_[first[keep], second[keep]]
+    fit = sm.GLM(endog, x, family=sm.families.Binomial()).fit()
+    got = counts.crossover_z(first[:30].sum(), second[:30].sum(), first[30:].sum(), second[30:].sum())
+    assert got["rate_ratio"] == pytest.approx(np.exp(fit.params[1]), rel=1e-6)
+    assert got["p"] == pytest.approx(fit.pvalues[1], rel=1e-5)
+    low, high = np.exp(fit.conf_int()[1])
+    assert (got["ci_low"], got["ci_high"]) == (pytest.approx(low, rel=1e-5), pytest.approx(high, rel=1e-5))
+
+
+def test_detectable_ratio_is_where_power_reaches_the_target():
+    r = counts.detectable_ratio(72, 0.6, 1.5, 3)
+    assert counts.power(72, 0.6, r, 1.5, 3) >= 0.8 > counts.power(72, 0.6, r + 0.002, 1.5, 3)
+    assert np.isnan(counts.detectable_ratio(2, 0.01, 50, 1))
+
+
+def test_dispersion_from_ci_reproduces_the_interval():
+    alpha = counts.dispersion_from_ci(0.58, 1.50, 69, 75, 1.8, 0.94)
+    se = np.sqrt(counts.log_ratio_variance(69, 1.8 * 0.94, 75, 1.8, alpha))
+    assert 2 * 1.959964 * se == pytest.approx(np.log(1.50 / 0.58), rel=1e-6)
+    with pytest.raises(ValueError, match="narrower than Poisson.*mean_b"):
+        counts.dispersion_from_ci(0.9, 1.1, 69, 75, 0.1, 1.0)
+    with pytest.raises(ValueError, match="ci_low.*below ci_high"):
+        counts.dispersion_from_ci(1.5, 0.58, 69, 75, 1.8, 0.94)
+
+
+def test_synthetic_lesion_trial_is_seeded_and_fits_the_target():
+    frame, seed = counts.synthetic_lesion_trial(40, 40, 1.0, 1.0, 0.8, (0.5, 1.3), ["a", "b"], tolerance=0.05,
+                                                seed=5)
+    again, seed_again = counts.synthetic_lesion_trial(40, 40, 1.0, 1.0, 0.8, (0.5, 1.3), ["a", "b"],
+                                                      tolerance=0.05, seed=5)
+    assert seed == seed_again >= 5 and frame.equals(again)
+    assert list(frame.columns) == ["patient", "group", "a", "b", "total"]
+    assert (frame[["a", "b"]].sum(axis=1) == frame["total"]).all()
+    t = frame["total"].to_numpy()
+    fit = counts.rate_ratio(t[:40], 2, t[40:], 2, model="negbin")
+    assert fit["rate_ratio"] == pytest.approx(0.8, abs=0.02)
+    assert abs(fit["ci_low"] - 0.5) <= 0.05 and abs(fit["ci_high"] - 1.3) <= 0.05
+    with pytest.raises(ValueError, match="no seed from 0 to 4"):
+        counts.synthetic_lesion_trial(40, 40, 1.0, 1.0, 0.8, (0.79, 0.81), ["a"], tolerance=0.001, max_tries=5)
+    with pytest.raises(ValueError, match="scan_names"):
+        counts.synthetic_lesion_trial(40, 40, 1.0, 1.0, 0.8, (0.5, 1.3), [])
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: counts.power(1, 0.6, 0.7, 1), "n_per_arm"),
+    (lambda: counts.power(20, 0.6, 0, 1), "rate_ratio"),
+    (lambda: counts.power(20, 0.6, 0.7, 1, design="stepped"), "design"),
+    (lambda: counts.power(20, 0.6, 0.7, 1, design="crossover", carryover=1.5), "carryover"),
+    (lambda: counts.rate_ratio_power(design="latin"), "design"),
+    (lambda: counts.crossover_z(-1, 2, 3, 4), "first_a"),
+])
+def test_new_parameters_name_themselves(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+@pytest.mark.parametrize("mean, alpha", [(1.8, 0.0), (1.8, 1.54), (0.35, 3.0), (5.0, 0.2)])
+def test_share_with_none_is_the_negative_binomial_zero(mean, alpha):
+    from scipy import stats
+
+    got = counts.share_with_none(mean, alpha)
+    if alpha == 0:
+        assert got == pytest.approx(stats.poisson.pmf(0, mean))
+    else:  # NB2 with mean mu and variance mu + alpha mu^2: P(0) = (1 + alpha mu) ** (-1 / alpha)
+        assert got == pytest.approx((1 + alpha * mean) ** (-1 / alpha))
+        draws = np.random.default_rng(1).negative_binomial(1 / alpha, 1 / (1 + alpha * mean), 200_000)
+        assert got == pytest.approx(np.mean(draws == 0), abs=0.005)
+    with pytest.raises(ValueError, match="dispersion"):
+        counts.share_with_none(mean, -1)

@@ -146,6 +146,17 @@ def zero_event_upper(n, level=0.95):
     return (1 - (1 - level) ** (1 / np.asarray(n, dtype=float)))[()]
 
 
+def patients_to_see(rate, prob=0.95):
+    """Patients needed for at least one event to happen with probability
+    ``prob`` when each patient has the event with probability ``rate``: the
+    smallest n with 1 - (1 - rate)**n >= prob.  (For prob 0.95 this is
+    about 3/rate: the rule of three read backwards.)"""
+    rate = validate.probability("rate", rate, 1e-9, 1 - 1e-9)
+    prob = validate.probability("prob", prob, 1e-6, 1 - 1e-9)
+    n = np.ceil(np.log1p(-np.asarray(prob)) / np.log1p(-np.asarray(rate)) - 1e-9)
+    return n.astype(int)[()]
+
+
 def simulate_counts(n, p, reps: int, seed: int):
     """Seeded Monte-Carlo draw of ``reps`` trial results (number of successes
     among ``n``), to check the exact results by simulation."""

@@ -1,0 +1,85 @@
+"""Reading a confidence interval for a ratio against the smallest effect worth having.
+
+A trial's result is a ratio (a rate ratio, a risk ratio, a hazard ratio) with
+a confidence interval; values below 1 mean fewer events with the treatment.
+Whether a "non-significant" result rules an effect out depends on where the
+interval ends, not on the p-value: an interval that includes 1 *and* a
+worthwhile benefit is inconclusive; one that includes 1 but stops short of
+any worthwhile benefit rules that benefit out.  ``verdict`` names which,
+so every chapter that shows an interval reads it the same way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from . import validate
+
+VERDICTS = {
+    "worthwhile": "a worthwhile benefit is shown: the whole interval lies beyond the smallest worthwhile effect",
+    "benefit": "a benefit is shown, but the interval also allows one too small to be worth having",
+    "small": "a benefit is shown, but the whole interval is smaller than worthwhile",
+    "ruled_out": "no benefit is shown, and a worthwhile benefit is ruled out",
+    "inconclusive": "inconclusive: the interval allows both no effect and a worthwhile benefit",
+    "harm": "harm is shown: the whole interval lies above no effect",
+}
+
+
+def _z(level):
+    level = validate.probability("level", level, 0.5, 0.9999)
+    return stats.norm.isf((1 - level) / 2)
+
+
+def se_from_ci(low, high, level=0.95):
+    """Standard error of the log ratio implied by a symmetric (on the log
+    scale) confidence interval from ``low`` to ``high``."""
+    low = validate.number("low", low, 1e-9, 1e9)
+    high = validate.number("high", high, 1e-9, 1e9)
+    if not np.all(np.asarray(low) < np.asarray(high)):
+        raise ValueError(f"low ({low!r}) must be below high ({high!r})")
+    return (np.log(np.asarray(high) / np.asarray(low)) / (2 * _z(level)))[()]
+
+
+def ratio_interval(estimate, se, level=0.95):
+    """(low, high): the Wald interval exp(log estimate -/+ z se)."""
+    estimate = validate.number("estimate", estimate, 1e-9, 1e9)
+    se = validate.number("se", se, 0, 100)
+    half = _z(level) * np.asarray(se)
+    log = np.log(estimate)
+    return float(np.exp(log - half)), float(np.exp(log + half))
+
+
+def verdict(low, high, worthwhile):
+    """What an interval (``low``, ``high``) for a ratio allows, given the
+    smallest worthwhile benefit ``worthwhile`` (a ratio below 1, e.g. 0.7 for
+    30 % fewer events).  Returns a key of ``VERDICTS``."""
+    low = validate.number("low", low, 0, 1e9)
+    high = validate.number("high", high, 0, 1e9)
+    worthwhile = validate.number("worthwhile", worthwhile, 1e-6, 0.999999)
+    if not low <= high:
+        raise ValueError(f"low ({low!r}) must not be above high ({high!r})")
+    if high < worthwhile:
+        return "worthwhile"
+    if high < 1:
+        return "benefit" if low < worthwhile else "small"
+    if low > 1:
+        return "harm"
+    return "ruled_out" if low >= worthwhile else "inconclusive"
+
+
+def narrowed(estimate, low, high, factor):
+    """A published interval (``low``, ``high``) around ``estimate`` with
+    both arms scaled by ``factor`` on the log scale: what the same estimate's
+    interval becomes when the standard error is multiplied by ``factor``
+    (e.g. 1/sqrt(2) with twice the patients).  Keeps any asymmetry of the
+    published interval, so a factor of 1 returns it unchanged."""
+    estimate = validate.number("estimate", estimate, 1e-9, 1e9)
+    low = validate.number("low", low, 1e-9, 1e9)
+    high = validate.number("high", high, 1e-9, 1e9)
+    factor = validate.number("factor", factor, 0, 100)
+    if not low <= estimate <= high:
+        raise ValueError(f"estimate {estimate!r} must lie within its interval ({low!r}, {high!r})")
+    centre = np.log(estimate)
+    return (float(np.exp(centre - factor * (centre - np.log(low)))),
+            float(np.exp(centre + factor * (np.log(high) - centre))))
