@@ -115,3 +115,41 @@ def test_progressive_ms_synthetic_patients_reproduce_the_published_shares():
     fresh = proportions.synthetic_binary_groups({"MSC-NP": (27, 9), "saline": (27, 10)}, seed=2024)
     assert np.array_equal(fresh["event"].to_numpy(), frame["event"].to_numpy())
     assert "SYNTHETIC" in (ROOT / "datasets" / "progressive_ms_synthetic.md").read_text()
+
+
+def test_mesems_summary_has_the_published_numbers():
+    facts = data.facts("mesems_summary")
+    assert facts["n_msc_first"] + facts["n_placebo_first"] == facts["n_randomised"] == 144
+    assert (facts["gel_rr"], facts["gel_ci_low"], facts["gel_ci_high"], facts["gel_p"]) == (0.94, 0.58, 1.5, 0.78)
+    assert facts["ae_events_msc_first"] + facts["ae_events_placebo_first"] == facts["ae_total"] == 213
+    assert facts["infections_msc_first"] + facts["infections_placebo_first"] == facts["infections_total"]
+    assert (facts["sae_events_placebo"], facts["sae_patients_placebo"], facts["sae_events_msc"]) == (9, 7, 0)
+
+
+def test_mesems_synthetic_patients_reproduce_the_published_rate_ratio():
+    import numpy as np
+    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    from trialsim.explorers import mesems
+
+    facts = data.facts("mesems_summary")
+    frame = data.load("mesems_synthetic")
+    fresh, seed = mesems.synthetic_trial()
+    assert seed == 14
+    assert frame.equals(fresh)
+    assert (frame.groupby("group").size().to_dict()
+            == {"MSC": facts["n_msc_first"], "placebo": facts["n_placebo_first"]})
+    assert (frame[["week_4", "week_12", "week_24"]].sum(axis=1) == frame["total"]).all()
+    # a negative binomial regression (statsmodels) of the totals gives the published result
+    x = sm.add_constant((frame["group"] == "MSC").astype(float).to_numpy())
+    fit = NegativeBinomial(frame["total"].to_numpy(), x, loglike_method="nb2").fit(disp=0)
+    low, high = np.exp(fit.conf_int()[1])
+    assert round(float(np.exp(fit.params[1])), 2) == facts["gel_rr"]
+    assert abs(low - facts["gel_ci_low"]) <= 0.01 and abs(high - facts["gel_ci_high"]) <= 0.01
+    # a Poisson GLM of the same counts is far too sure of itself
+    poisson = sm.GLM(frame["total"].to_numpy(), x, family=sm.families.Poisson()).fit()
+    p_low, p_high = np.exp(poisson.conf_int()[1])
+    assert p_high / p_low < 0.7 * (high / low)
+    card = (ROOT / "datasets" / "mesems_synthetic.md").read_text()
+    assert "SYNTHETIC" in card and "seed 14" in card and "0.59 to 1.50" in card

@@ -25,8 +25,11 @@ SCHEMAS: dict[str, list[str]] = {
     "als_hadassah_summary": FACT_COLUMNS,
     "als_later_trials": FACT_COLUMNS,
     "progressive_ms_summary": FACT_COLUMNS,
+    "mesems_summary": FACT_COLUMNS,
     # synthetic patients reproducing the phase II's published shares (see the data card)
     "progressive_ms_synthetic": ["patient", "group", "event"],
+    # synthetic lesion counts reproducing MESEMS's published rate ratio and interval (see the data card)
+    "mesems_synthetic": ["patient", "group", "week_4", "week_12", "week_24", "total"],
     # synthetic patients reproducing the published summaries (see the data card)
     "als_hadassah_synthetic": ["patient", "run_in_slope", "post_slope", "change_pct", "responder"],
 }
