@@ -175,3 +175,79 @@ def test_ms_many_looks_corrections_and_the_subgroup():
     held = e.outcome(k=20, rho=0.0, correction="holm")
     assert held.numbers["any"] < 0.07 and "no longer a finding" in held.conclusion
     assert held.numbers["adjusted_sub_p"] == 0.6
+
+
+def test_mesems_interval_flips_with_the_worthwhile_effect_and_more_patients():
+    e = get("mesems-interval")
+    start = e.outcome()                       # as published, against a 30 % reduction
+    assert (start.numbers["low"], start.numbers["high"]) == (pytest.approx(0.58), pytest.approx(1.50))
+    assert start.numbers["verdict"] == "inconclusive" and "inconclusive" in start.conclusion
+    halving = e.outcome(worthwhile=0.5)
+    assert halving.numbers["verdict"] == "ruled_out" and "rules out a benefit that large" in halving.conclusion
+    big = e.outcome(patients=8)
+    assert big.numbers["verdict"] == "ruled_out" and "a bigger trial could have" in big.conclusion
+    # more scans narrow the interval far less than more patients (lesion-prone patients dominate)
+    longer = e.outcome(scans=12)
+    assert 0.85 < longer.numbers["factor"] < 1 and big.numbers["factor"] < 0.4
+    assert longer.numbers["verdict"] == "inconclusive" and "only more patients narrow it" in longer.conclusion
+
+
+def test_mesems_power_design_endpoint_and_the_null():
+    from statsmodels.stats.rates import power_negbin_ratio_2indep
+
+    from trialsim.explorers import mesems
+
+    e = get("mesems-power")
+    start = e.outcome()
+    expected = power_negbin_ratio_2indep(0.6 * 0.7, 0.6, 72, 1, exposure=3, dispersion=mesems.DISPERSION,
+                                         method_var="alt").power
+    assert start.numbers["power"] == pytest.approx(float(expected), rel=1e-6)
+    assert start.numbers["power"] < 0.5 and "says little" in start.conclusion
+    crossover = e.outcome(design="crossover")
+    assert crossover.numbers["power"] > 0.9 and "informative" in crossover.conclusion
+    carried = e.outcome(design="carryover")
+    assert start.numbers["power"] < carried.numbers["power"] < crossover.numbers["power"]
+    null = e.outcome(true_rr=1.0)
+    assert null.numbers["power"] == pytest.approx(0.05) and "false-positive" in null.conclusion
+    progression = e.outcome(endpoint="progression", design="crossover")
+    assert progression.numbers["crossover_impossible"]
+    assert progression.numbers["power"] == e.outcome(endpoint="progression").numbers["power"]
+    assert "cannot be undone" in progression.shown[4]
+    # in a crossover the patients' differences cancel: the dispersion moves the share with no lesions, not power
+    calm, varied = e.outcome(design="crossover", dispersion=0.0), e.outcome(design="crossover", dispersion=3.0)
+    assert calm.numbers["power"] == varied.numbers["power"] and "cancels out" in calm.shown[4]
+    assert calm.numbers["none"] == pytest.approx(math.exp(-1.8)) and calm.numbers["none"] < varied.numbers["none"]
+    assert calm.shown[3] != varied.shown[3]
+
+
+def test_mesems_safety_rule_of_three_and_fisher():
+    from scipy import stats
+
+    e = get("mesems-safety")
+    start = e.outcome()
+    assert start.numbers["rule3"] == pytest.approx(3 / 144)
+    assert start.numbers["bound"] == pytest.approx(1 - 0.05 ** (1 / 144))
+    assert start.numbers["fisher_p"] == pytest.approx(stats.fisher_exact([[0, 144], [7, 137]]).pvalue)
+    assert start.numbers["needed"] == 2995 and "not proof of safety" in start.conclusion
+    assert "would not mean effective" in start.conclusion     # no harm seen is not safe; safe is not effective
+    big = e.outcome(n_cells=3000, harm=0.01)
+    assert not big.numbers["covered"] and "is ruled out" in big.conclusion
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=IDS)
+def test_figures_have_a_title_and_labelled_axes(explorer):
+    layout = explorer.figure_template["layout"]
+    assert layout["title"]["text"].strip(), f"{explorer.name}: the figure has no title"
+    assert layout["xaxis"]["title"]["text"].strip(), f"{explorer.name}: the x axis has no label"
+    categories = all(isinstance(v, str) for trace in explorer.figure_template["data"] for v in trace.get("y", []))
+    y_title = layout["yaxis"].get("title", {}).get("text", "").strip()
+    assert y_title or categories, f"{explorer.name}: the y axis is numeric but has no label"
+
+
+def test_figure_layout_insists_on_axis_titles():
+    from trialsim import figures
+
+    with pytest.raises(ValueError, match="yaxis needs a title"):
+        figures.layout("A figure", {"title": {"text": "x"}}, {"range": [0, 1]})
+    shape, label = figures.hline(0.8, "80% power", below=True)
+    assert shape["y0"] == shape["y1"] == label["y"] == 0.8 and label["yanchor"] == "top"

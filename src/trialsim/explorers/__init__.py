@@ -12,6 +12,7 @@ MODULES = [
     "trialsim.explorers.celltop",
     "trialsim.explorers.als",
     "trialsim.explorers.progressive_ms",
+    "trialsim.explorers.mesems",
 ]
 
 

@@ -15,7 +15,7 @@ from functools import cache
 
 import numpy as np
 
-from .. import data, paired
+from .. import data, figures, paired
 from ..conclude import Rule, Rules, percent
 from ..explorer import Control, Explorer, Readout
 
@@ -104,7 +104,7 @@ FIGURE = {
     "layout": {
         "height": 380, "barmode": "group", "bargap": 0.12,
         "margin": {"l": 70, "r": 20, "t": 60, "b": 80},
-        "font": {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 14, "color": "#222"},
+        "font": figures.FONT,
         "paper_bgcolor": "white", "plot_bgcolor": "white",
         "title": {"text": "How much each simulated patient's decline changed after injection", "x": 0,
                   "xanchor": "left", "font": {"size": 15}},

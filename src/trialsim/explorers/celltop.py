@@ -8,7 +8,7 @@ cells when they do nothing, and how often it would find a real effect.
 
 from __future__ import annotations
 
-from .. import data, recovery
+from .. import data, figures, recovery
 from ..conclude import Rule, Rules, percent
 from ..explorer import Control, Explorer, Readout
 
@@ -61,7 +61,7 @@ FIGURE = {
     "layout": {
         "height": 340,
         "margin": {"l": 210, "r": 20, "t": 50, "b": 60},
-        "font": {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 14, "color": "#222"},
+        "font": figures.FONT,
         "paper_bgcolor": "white", "plot_bgcolor": "white",
         "title": {"text": "Who improves, and what a trial of this size would see", "x": 0, "xanchor": "left",
                   "font": {"size": 15}},

@@ -14,14 +14,13 @@ from __future__ import annotations
 from functools import cache
 
 from .. import blinding as model
-from .. import data
+from .. import data, figures
 from ..conclude import Rule, Rules, percent
 from ..explorer import Control, Explorer, Readout
 
 _FACTS = data.facts("progressive_ms_summary")
 RCT_MSC, RCT_PLACEBO = _FACTS["rct_improved_msc"], _FACTS["rct_improved_placebo"]
 SUB_P = _FACTS["rct_sub_t25fw_p"]
-FONT = {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 14, "color": "#222"}
 BLINDING_WORDS = {"open": "open label", "rater": "a blinded rater but patients who know",
                   "double": "double blind"}
 
@@ -41,31 +40,26 @@ def _improvement(control, blinding, endpoint, expectation, fluctuation, definiti
     return out
 
 
+FLUCTUATION_LINE, FLUCTUATION_LABEL = figures.hline(0, "score fluctuation alone")
 IMPROVEMENT_FIGURE = {
     "data": [
         {"type": "bar", "x": ["Treated with cells that do nothing", "Placebo arm"], "y": [0, None],
          "marker": {"color": ["#1f5f99", "#8c8c8c"]}, "name": "Share counted as improved",
          "hovertemplate": "%{x}: %{y:.0%}<extra></extra>"},
     ],
-    "layout": {
-        "height": 360, "margin": {"l": 80, "r": 20, "t": 60, "b": 60}, "font": FONT,
-        "paper_bgcolor": "white", "plot_bgcolor": "white", "showlegend": False,
-        "title": {"text": "Patients counted as improved when the cells do nothing", "x": 0, "xanchor": "left",
-                  "font": {"size": 15}},
-        "xaxis": {"title": {"text": "Arm"}},
-        "yaxis": {"title": {"text": "Share counted as improved"}, "range": [0, 1], "tickformat": ".0%",
-                  "gridcolor": "#ddd"},
-        "shapes": [{"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 0, "y1": 0,
-                    "line": {"color": "#2b7a3d", "width": 2, "dash": "dash"}}],
-        "annotations": [
-            {"xref": "paper", "yref": "y", "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom",
-             "showarrow": False, "text": "score fluctuation alone", "font": {"color": "#2b7a3d", "size": 12},
-             "bgcolor": "rgba(255,255,255,0.85)"},
+    "layout": figures.layout(
+        "Patients counted as improved when the cells do nothing",
+        {"title": {"text": "Arm"}},
+        {"title": {"text": "Share counted as improved"}, "range": [0, 1], "tickformat": ".0%", "gridcolor": "#ddd"},
+        height=360,
+        shapes=[FLUCTUATION_LINE],
+        annotations=[
+            {**FLUCTUATION_LABEL, "bgcolor": "rgba(255,255,255,0.85)"},
             {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
              "showarrow": False, "font": {"color": "#8b1a1a", "size": 12},
              "text": f"Phase II, double blind: {RCT_MSC:.0%} (cells) vs {RCT_PLACEBO:.0%} (saline)"},
         ],
-    },
+    ),
 }
 
 IMPROVEMENT = Explorer(
@@ -162,17 +156,14 @@ LOOKS_FIGURE = {
         {"type": "bar", "x": [0], "y": [0], "marker": {"color": "#1f5f99"}, "name": "Your choice",
          "hovertemplate": "chosen: %{y:.0%}<extra></extra>"},
     ],
-    "layout": {
-        "height": 380, "barmode": "overlay", "margin": {"l": 80, "r": 20, "t": 90, "b": 60}, "font": FONT,
-        "paper_bgcolor": "white", "plot_bgcolor": "white",
-        "legend": {"orientation": "h", "x": 0, "y": 1.04, "yanchor": "bottom"},
-        "title": {"text": "Chance of at least one 'significant' result", "x": 0, "xanchor": "left",
-                  "font": {"size": 15}},
-        "xaxis": {"title": {"text": "Endpoints or subgroups tested"}, "tickvals": list(range(len(KS))),
-                  "ticktext": [str(k) for k in KS]},
-        "yaxis": {"title": {"text": "At least one p below alpha"}, "range": [0, 1],
-                  "tickformat": ".0%", "gridcolor": "#ddd"},
-    },
+    "layout": figures.layout(
+        "Chance of at least one 'significant' result",
+        {"title": {"text": "Endpoints or subgroups tested"}, "tickvals": list(range(len(KS))),
+         "ticktext": [str(k) for k in KS]},
+        {"title": {"text": "At least one p below alpha"}, "range": [0, 1], "tickformat": ".0%", "gridcolor": "#ddd"},
+        margin={"t": 90}, barmode="overlay", showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 1.04, "yanchor": "bottom"},
+    ),
 }
 
 LOOKS = Explorer(
