@@ -202,7 +202,52 @@ PS03 = Spec(
     loop_cell="fwer_20",
     mistake=("test_fwer_20", "adding the chances counts overlaps twice"),
 )
-SPECS = {spec.name: spec for spec in (PS01, PS02, PS03)}
+# ps04-mesems. The commonest mistakes: a negative binomial GLM with its dispersion fixed at 1 (a
+# plausible interval, but not the fitted model's), and 1/n as the bound for zero events.
+PS04_AUTO = {"test_rr": 3, "test_upper_rule3": 2, "test_sae_p": 2, "test_power_sim": 2, "test_n_for_80": 2}
+NB_FIT = ('x = sm.add_constant((patients["group"] == "MSC").astype(float))\n'
+          'fit = {model}\n'
+          'rr = float(np.exp(fit.params.iloc[1]))\n'
+          'rr_low, rr_high = (float(v) for v in np.exp(fit.conf_int().iloc[1]))')
+PS04 = Spec(
+    name="ps04-mesems",
+    data_call='data.load("mesems_synthetic")',
+    auto=PS04_AUTO,
+    manual={"patient_summary": 5},
+    right={
+        "rr": NB_FIT.format(model='NegativeBinomial(patients["total"], x).fit(disp=0)'),
+        "upper_rule3": "upper_rule3 = 3 / 144\nupper_exact = 1 - 0.05 ** (1 / 144)",
+        "sae_p": "sae_p = stats.fisher_exact([[0, 144], [7, 137]]).pvalue",
+        "power_sim": ("power_sim = counts.rate_ratio_power(n_per_arm=72, base_rate=0.6, rate_ratio=0.5, "
+                      "dispersion=DISPERSION, scans=3, reps=2000, seed=4)"),
+        "n_for_80": ("n_for_80 = 72\n"
+                     "while counts.power(n_for_80, 0.6, 0.7, DISPERSION, 3) < 0.8:\n"
+                     "    n_for_80 += 1"),
+    },
+    students={
+        "s01-right": dict(answers={}, expected={}),
+        "s02-wrong": dict(
+            answers={"rr": NB_FIT.format(
+                         model='sm.GLM(patients["total"], x, family=sm.families.NegativeBinomial()).fit()'),
+                     "upper_rule3": "upper_rule3 = 1 / 144\nupper_exact = 1 - 0.05 ** (1 / 144)"},
+            expected={"test_rr": 0, "test_upper_rule3": 0}),
+        # a cell that raises: a 2 x 2 table given as a flat list
+        "s03-exception": dict(
+            answers={"sae_p": "sae_p = stats.fisher_exact([0, 144, 7, 137]).pvalue"},
+            expected={"test_sae_p": 0}),
+        # an endless loop: the patients are counted up in one name and tested in another
+        "s04-endless": dict(
+            answers={"n_for_80": ("n = 72\n"
+                                  "while counts.power(72, 0.6, 0.7, DISPERSION, 3) < 0.8:\n"
+                                  "    n += 1\n"
+                                  "n_for_80 = n")},
+            expected={"test_n_for_80": 0}),
+        "s05-untouched": dict(untouched=True, expected={k: 0 for k in PS04_AUTO}),
+    },
+    loop_cell="n_for_80",
+    mistake=("test_upper_rule3", "is the risk one event would suggest"),
+)
+SPECS = {spec.name: spec for spec in (PS01, PS02, PS03, PS04)}
 
 
 def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -307,6 +352,11 @@ def test_items_and_points_are_set(spec):
             target[meta["grade_id"]] = meta["points"]
     assert auto == spec.auto and manual == spec.manual
     assert len(auto) >= 4 and len(manual) >= 1
+    # a cell that is neither graded, an answer nor locked loses its id in the release, and
+    # autograde then fails for every student (nbgrader's KeyError 'grade_id')
+    loose = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+             if not any(c.metadata["nbgrader"].get(k) for k in ("grade", "solution", "locked"))]
+    assert loose == [], f"{spec.name}: lock these cells: {loose}"
 
 
 @pytest.mark.parametrize("spec", SPECS.values(), ids=list(SPECS))
@@ -407,7 +457,8 @@ def test_manual_grading_feedback_and_export(run):
     assert spec.mistake[1] in html and "Score:" in html
     # a failing hidden check's message reaches the student, its code does not
     assert any(phrase in html for phrase in ("that comparison cannot separate", "leaves at least one of the "
-                                             "artefacts", "is not the Newcombe interval"))
+                                             "artefacts", "is not the Newcombe interval",
+                                             "with the dispersion estimated"))
     assert leaks(run.root / "feedback", hidden_tests_only=True) == []
     assert len(secret_lines(hidden_tests_only=True)) > 10
     nbgrader(run.root, "export", "--to", str(run.root / "grades.csv"))
