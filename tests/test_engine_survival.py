@@ -135,3 +135,84 @@ def test_wrappers_do_not_pass_on_lifelines_pandas_warnings():
 def test_bad_parameters_name_themselves(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# ---- many trials at once, in whole months (checked against lifelines and statsmodels)
+
+def _one(d, r=0):
+    return d["times"][r], d["events"][r], d["group"]
+
+
+def test_simulate_months_follows_the_piecewise_hazard_and_shares_its_draws():
+    h, follow = 0.02, 48
+    d = survival.simulate_months(40_000, 40_000, h, ratios=(1.0, 0.5), changes=(12,), followup=follow, seed=2)
+    t, e, g = _one(d)
+    assert t.min() >= 1 and t.max() <= follow and np.all(t[e == 0] == follow)
+    assert e[g == 0].mean() == pytest.approx(1 - np.exp(-h * follow), abs=0.006)
+    assert e[g == 1].mean() == pytest.approx(1 - np.exp(-h * (12 + 0.5 * 36)), abs=0.006)
+    early = np.mean(e[g == 1] & (t[g == 1] <= 12))
+    assert early == pytest.approx(1 - np.exp(-h * 12), abs=0.006)
+    # the same seed with no effect gives the control arm the very same times
+    null = survival.simulate_months(40_000, 40_000, h, followup=follow, seed=2)
+    np.testing.assert_array_equal(null["times"][0][g == 0], t[g == 0])
+
+
+def test_monthly_km_equals_lifelines():
+    from lifelines import KaplanMeierFitter
+
+    d = survival.simulate_months(60, 60, 0.03, followup=36, reps=2, seed=3)
+    counts = survival.monthly_counts(d["times"], d["events"], d["group"], 36)
+    for r in range(2):
+        t, e, g = _one(d, r)
+        for arm in (1, 0):
+            fit = KaplanMeierFitter().fit(t[g == arm], e[g == arm])
+            ref = fit.survival_function_at_times(np.arange(1, 37)).to_numpy()
+            got = survival.km_monthly(counts[f"at_risk_{arm}"][r], counts[f"events_{arm}"][r])
+            np.testing.assert_allclose(got, ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("start", [0, 6, 13])
+def test_window_tests_equal_lifelines_logrank_and_a_breslow_cox_model(start):
+    d = survival.simulate_months(108, 111, 0.015, ratios=(1.0, 0.55), changes=(12,), followup=75, reps=3,
+                                 seed=4)
+    counts = survival.monthly_counts(d["times"], d["events"], d["group"], 75)
+    got = survival.window_tests(counts, start=start)
+    for r in range(3):
+        t, e, g = _one(d, r)
+        keep = t > start
+        tk, ek, gk = t[keep] - start, e[keep], g[keep]
+        lr = logrank_test(tk[gk == 1], tk[gk == 0], event_observed_A=ek[gk == 1], event_observed_B=ek[gk == 0])
+        assert got["logrank_p"][r] == pytest.approx(lr.p_value, rel=1e-9)
+        fit = PHReg(tk, gk[:, None].astype(float), status=ek, ties="breslow").fit()
+        assert got["hr"][r] == pytest.approx(np.exp(fit.params[0]), rel=1e-7)
+        low, high = np.exp(fit.conf_int()[0])
+        assert (got["ci_low"][r], got["ci_high"][r]) == (pytest.approx(low, rel=1e-6), pytest.approx(high, rel=1e-6))
+        assert got["cox_p"][r] == pytest.approx(fit.pvalues[0], rel=1e-6)
+        assert got["n"][r] == keep.sum() and got["events"][r] == ek.sum()
+        # lifelines' Cox model (Efron's ties) differs from Breslow's only a little with monthly ties
+        ref = CoxPHFitter().fit(pd.DataFrame({"t": tk, "e": ek, "g": gk}), "t", "e").summary.loc["g"]
+        assert got["hr"][r] == pytest.approx(ref["exp(coef)"], rel=0.02)
+
+
+def test_window_tests_stop_early():
+    d = survival.simulate_months(80, 80, 0.03, followup=24, seed=5)
+    counts = survival.monthly_counts(d["times"], d["events"], d["group"], 24)
+    t, e, g = _one(d)
+    got = survival.window_tests(counts, start=0, stop=12)
+    e12, t12 = np.where(t <= 12, e, 0), np.minimum(t, 12)
+    lr = logrank_test(t12[g == 1], t12[g == 0], event_observed_A=e12[g == 1], event_observed_B=e12[g == 0])
+    assert got["logrank_p"][0] == pytest.approx(lr.p_value, rel=1e-9)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: survival.simulate_months(3, 50, 0.01), "n_treated"),
+    (lambda: survival.simulate_months(50, 50, 0.01, ratios=(1, 0.5)), "changes"),
+    (lambda: survival.simulate_months(50, 50, 0.01, ratios=(1, 0.5, 2), changes=(12, 6), followup=24), "changes"),
+    (lambda: survival.simulate_months(50, 50, 0.01, ratios=(0,)), "ratios"),
+    (lambda: survival.monthly_counts([1, 30], [1, 0], [0, 1], 24), "times"),
+    (lambda: survival.monthly_counts([1, 3], [1, 0, 1], [0, 1], 24), "times"),
+    (lambda: survival.window_tests(survival.monthly_counts([1, 3], [1, 1], [0, 1], 4), start=4), "start"),
+])
+def test_monthly_tools_name_bad_input(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

@@ -39,3 +39,10 @@ def hline(y: float, text: str, color: str = GREEN, *, x: float = 1, below: bool 
              "yanchor": "top" if below else "bottom", "showarrow": False, "text": text,
              "font": {"color": color, "size": 12}}
     return shape, label
+
+
+def series_slots(trace: int, key: str, n: int, axis: str = "y") -> list:
+    """Slots that fill the ``n`` values of ``data.<trace>.<axis>`` from the
+    fact ``key`` (a list or array of length ``n``): a curve that moves with
+    the controls."""
+    return [(f"data.{trace}.{axis}.{i}", (lambda i: lambda f: f[key][i])(i)) for i in range(n)]
