@@ -153,3 +153,47 @@ def test_mesems_synthetic_patients_reproduce_the_published_rate_ratio():
     assert p_high / p_low < 0.7 * (high / low)
     card = (ROOT / "datasets" / "mesems_synthetic.md").read_text()
     assert "SYNTHETIC" in card and "seed 14" in card and "0.59 to 1.50" in card
+
+
+def test_liver_summary_has_the_published_numbers():
+    facts = data.facts("liver_summary")
+    assert facts["n_msc"] + facts["n_control"] == facts["n_randomised"] == 219
+    assert (facts["followup_months"], facts["landmark_month"], facts["infusions"]) == (75, 13, 3)
+    frame = data.load("liver_summary")
+    assert set(frame.loc[frame["status"] == "illustrative", "key"]) == {"hazard_control", "late_hr", "change_month"}
+
+
+def test_liver_synthetic_patients_show_only_the_known_pattern():
+    import numpy as np
+    import pandas as pd
+    from lifelines import CoxPHFitter
+    from lifelines.statistics import logrank_test
+
+    from trialsim.explorers import liver
+
+    facts = data.facts("liver_summary")
+    frame = data.load("liver_synthetic")
+    fresh, seed = liver.synthetic_trial()
+    assert seed == 11 and frame.equals(fresh)
+    assert frame.groupby("group").size().to_dict() == {"UC-MSC": facts["n_msc"], "control": facts["n_control"]}
+    assert frame["months"].between(1, facts["followup_months"]).all()
+    assert (frame.loc[frame["died"] == 0, "months"] == facts["followup_months"]).all()
+    msc = frame["group"] == "UC-MSC"
+
+    def test(keep, shift=0, stop=None):
+        t = frame["months"][keep] - shift
+        e = frame["died"][keep]
+        if stop is not None:
+            e, t = np.where(t <= stop, e, 0), np.minimum(t, stop)
+        return logrank_test(t[msc[keep]], t[~msc[keep]], e[msc[keep]], e[~msc[keep]]).p_value
+
+    everyone = frame["months"] > 0
+    after = frame["months"] > facts["landmark_month"]
+    assert test(everyone) > 0.05            # no difference over the whole follow-up
+    assert test(everyone, stop=12) > 0.2    # none in the first year
+    assert test(after, shift=facts["landmark_month"]) < 0.05   # a difference from month 13 on
+    cox = CoxPHFitter().fit(pd.DataFrame({"t": frame["months"][after] - 13, "e": frame["died"][after],
+                                          "g": msc[after].astype(int)}), "t", "e").summary.loc["g"]
+    assert 0.5 < cox["exp(coef)"] < 0.75
+    card = (ROOT / "datasets" / "liver_synthetic.md").read_text()
+    assert "SYNTHETIC" in card and "ILLUSTRATIVE" in card and "seed 11" in card
