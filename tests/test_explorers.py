@@ -251,3 +251,46 @@ def test_figure_layout_insists_on_axis_titles():
         figures.layout("A figure", {"title": {"text": "x"}}, {"range": [0, 1]})
     shape, label = figures.hline(0.8, "80% power", below=True)
     assert shape["y0"] == shape["y1"] == label["y"] == 0.8 and label["yanchor"] == "top"
+
+
+def test_liver_landmark_conclusion_moves_with_the_window():
+    e = get("liver-landmark")
+    start = e.outcome()                               # late benefit, landmark 13, after the landmark
+    assert start.numbers["significant"] and start.numbers["start"] == 13
+    assert "chosen before the data were seen" in start.conclusion
+    whole = e.outcome(analysis="whole")
+    assert not whole.numbers["significant"] and whole.numbers["start"] == 0 and "No difference" in whole.conclusion
+    best = e.outcome(analysis="best")
+    assert best.numbers["n_windows"] == 15 and "proves little" in best.conclusion
+    assert best.numbers["null_best"] > 0.15          # with no effect, the best of 15 windows often 'finds' one
+    # the figure marks the window: its start moves with the landmark
+    assert e.outcome(landmark=6).slots[-6] == 6 and start.slots[-6] == 13
+
+
+def test_liver_landmark_window_matches_lifelines():
+    import pandas as pd
+    from lifelines.statistics import logrank_test
+
+    from trialsim import survival
+    from trialsim.explorers import liver
+
+    d = survival.simulate_months(110, 110, liver.HAZARD, (1.0, liver.LATE_HR), (liver.CHANGE,), 75, reps=1,
+                                 seed=liver.SEED)
+    t, ev, g = d["times"][0], d["events"][0], d["group"]
+    keep = t > 13
+    ref = logrank_test((t - 13)[keep & (g == 1)], (t - 13)[keep & (g == 0)], ev[keep & (g == 1)],
+                       ev[keep & (g == 0)]).p_value
+    got = get("liver-landmark").outcome()
+    assert got.numbers["p"] == pytest.approx(ref, rel=1e-9)
+    assert got.numbers["n_at_start"] == keep.sum()
+
+
+def test_liver_many_windows_raises_the_false_positive_rate():
+    e = get("liver-many-windows")
+    one = e.outcome(k=0)
+    assert abs(one.numbers["chance"] - 0.05) < 0.03 and "the 5% the test promises" in one.conclusion
+    seven = e.outcome(k=7, sides="both")
+    assert seven.numbers["tests"] == 15 and seven.numbers["chance"] > 0.15
+    after_only = e.outcome(k=7, sides="after")
+    assert one.numbers["chance"] <= after_only.numbers["chance"] < seven.numbers["chance"]
+    assert all(a <= b for a, b in zip(seven.numbers["curve"], seven.numbers["curve"][1:]))

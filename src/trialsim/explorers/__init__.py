@@ -13,6 +13,7 @@ MODULES = [
     "trialsim.explorers.als",
     "trialsim.explorers.progressive_ms",
     "trialsim.explorers.mesems",
+    "trialsim.explorers.liver",
 ]
 
 

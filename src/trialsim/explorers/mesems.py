@@ -314,7 +314,7 @@ POWER = Explorer(
                 else DESIGN_WORDS[f["design"]]),
     ],
     figure_template=POWER_FIGURE,
-    slots=[*[(f"data.0.y.{i}", (lambda i: lambda f: float(f["curve"][i]))(i)) for i in range(len(RR_GRID))],
+    slots=[*figures.series_slots(0, "curve", len(RR_GRID)),
            ("data.1.x.0", lambda f: f["true_rr"]), ("data.1.y.0", lambda f: f["power"])],
     rules=Rules(
         Rule("With no true effect, the trial 'finds' one {power:P} of the time: the false-positive rate the "
@@ -407,7 +407,7 @@ SAFETY = Explorer(
                           f"p = {f['fisher_p']:.2g}"),
     ],
     figure_template=SAFETY_FIGURE,
-    slots=[*[(f"data.0.y.{i}", (lambda i: lambda f: f["curve"][i])(i)) for i in range(len(N_GRID))],
+    slots=[*figures.series_slots(0, "curve", len(N_GRID)),
            ("data.1.x.0", lambda f: f["n_cells"]), ("data.1.y.0", lambda f: f["chance"])],
     rules=Rules(
         Rule("None of {n_cells:N} patients was harmed, yet a risk as high as 1 in {bound_in:N} is still possible: "

@@ -191,7 +191,7 @@ LOOKS = Explorer(
                 lambda f: f"{f['adjusted_sub_p']:.2f}"),
     ],
     figure_template=LOOKS_FIGURE,
-    slots=[*[(f"data.0.y.{i}", (lambda i: lambda f: float(f["curve"][i]))(i)) for i in range(len(KS))],
+    slots=[*figures.series_slots(0, "curve", len(KS)),
            ("data.1.x.0", lambda f: KS.index(f["k"])), ("data.1.y.0", lambda f: f["any"])],
     rules=Rules(
         Rule("With cells that do nothing and {k} uncorrected looks, at least one comes out 'significant' "

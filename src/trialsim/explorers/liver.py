@@ -1,0 +1,348 @@
+"""Chapter 5 (the liver trial's landmark analysis): two explorers.
+
+* "Choose your landmark": two arms of simulated patients under a chosen true
+  effect; Kaplan-Meier curves with the analysis window marked, the hazard
+  ratio and log-rank p in the window, how often trials like it find p < 0.05
+  there, and a conclusion that changes with the window.
+* "How often does a free choice of window find something?": with no true
+  effect, the chance that at least one of several windows gives p < 0.05.
+
+The paper's survival numbers per period were not reachable, so every
+survival number here is illustrative: the models match only the arm sizes,
+the longest follow-up and the shape of the published finding (no early
+difference, a late one).  Survival comparisons use the whole-month tools in
+``trialsim.survival`` (checked against lifelines and statsmodels); many
+simulated trials are computed once, the first time a setting is asked for.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+
+from .. import data, figures, survival
+from ..conclude import Rule, Rules, percent
+from ..explorer import Control, Explorer, Readout
+
+FACTS = data.facts("liver_summary")
+N_MSC, N_CONTROL = FACTS["n_msc"], FACTS["n_control"]
+FOLLOWUP = FACTS["followup_months"]
+HAZARD = FACTS["hazard_control"]
+LATE_HR, CHANGE = FACTS["late_hr"], FACTS["change_month"]
+LANDMARKS = (0, 3, 6, 12, 13, 24)
+TRIED = (3, 6, 12, 13, 18, 24, 36)          # the windows a free analysis could try, in order
+REPS = 400                                   # simulated trials per setting
+SEED = 2043                                  # its first trial looks like the published pattern (see the note)
+SYNTHETIC_SEED = 0
+EFFECTS = {
+    "none": ("no effect at all", (1.0,), ()),
+    "early_harm": ("harm for six months, then a benefit", (1.6, 0.6), (6,)),
+    "constant": ("the same benefit throughout (HR 0.7)", (0.7,), ()),
+    "late_only": (f"nothing for {int(CHANGE)} months, then a benefit (HR {LATE_HR})", (1.0, LATE_HR), (CHANGE,)),
+}
+STEP = 3                                     # the curves are drawn from the survival at every third month
+GRID = list(range(0, FOLLOWUP + 1, STEP))
+COLORS = {"msc": "#1f5f99", "control": "#8c8c8c", "window": "rgba(43,122,61,0.10)", "landmark": "#2b7a3d"}
+
+
+def synthetic_trial():
+    """The ILLUSTRATIVE patients of ``datasets/liver_synthetic.csv``: (frame,
+    seed).  108 treated and 111 control patients followed up to 75 months,
+    with a benefit that starts at month 12 (HR ``late_hr``).  The first seed
+    from ``SYNTHETIC_SEED`` whose trial shows what the paper reports: no
+    difference in the first 12 months (log-rank p > 0.2, HR 0.8 to 1.25), a
+    difference from month 13 on (p < 0.05) and none over the whole follow-up
+    (p > 0.05).  Columns: patient, group ('UC-MSC' or 'control'), months
+    (whole months to death or to the end of follow-up) and died (1 or 0)."""
+    import pandas as pd
+
+    ratios, changes = EFFECTS["late_only"][1:]
+    for seed in range(SYNTHETIC_SEED, SYNTHETIC_SEED + 1000):
+        d = survival.simulate_months(N_MSC, N_CONTROL, HAZARD, ratios, changes, FOLLOWUP, seed=seed)
+        counts = survival.monthly_counts(d["times"], d["events"], d["group"], FOLLOWUP)
+        early = survival.window_tests(counts, 0, 12)
+        late = survival.window_tests(counts, FACTS["landmark_month"])
+        whole = survival.window_tests(counts, 0)
+        if (early["logrank_p"][0] > 0.2 and 0.8 <= early["hr"][0] <= 1.25 and late["logrank_p"][0] < 0.05
+                and whole["logrank_p"][0] > 0.05):
+            frame = pd.DataFrame({"patient": np.arange(1, N_MSC + N_CONTROL + 1),
+                                  "group": np.where(d["group"] == 1, "UC-MSC", "control"),
+                                  "months": d["times"][0], "died": d["events"][0]})
+            return frame, seed
+    raise ValueError("no seed in 1000 gives the published pattern: check the illustrative hazards")
+
+
+# ---------------------------------------------------------------- the simulations, once per setting
+def _windows(followup):
+    """The analysis windows (start, stop) a free analysis could report:
+    the whole follow-up, then before and after each landmark in ``TRIED``
+    that leaves at least six months after it."""
+    out = [(0, followup)]
+    for month in TRIED:
+        if month <= followup - 6:
+            out += [(month, followup), (0, month)]
+    return out
+
+
+@cache
+def _trials(effect, n_per_arm, followup):
+    """REPS seeded trials of the setting; trial 0 is the one drawn on the
+    page.  Returns the monthly counts and, per landmark in LANDMARKS and per
+    free window, every trial's window tests."""
+    ratios, changes = EFFECTS[effect][1:]
+    d = survival.simulate_months(n_per_arm, n_per_arm, HAZARD, ratios, changes, followup, reps=REPS, seed=SEED)
+    counts = survival.monthly_counts(d["times"], d["events"], d["group"], followup)
+    by_landmark = {month: survival.window_tests(counts, start=month) for month in LANDMARKS}
+    free = np.array([survival.window_tests(counts, a, b)["logrank_p"] for a, b in _windows(followup)])
+    return counts, by_landmark, free
+
+
+def _curves(counts, followup):
+    out = []
+    for arm in (1, 0):
+        surv = survival.km_monthly(counts[f"at_risk_{arm}"][0], counts[f"events_{arm}"][0])
+        full = np.r_[1.0, surv]
+        out.append([float(full[m]) if m <= followup else None for m in GRID])
+    return out
+
+
+def _true_hr(effect, start):
+    ratios, changes = EFFECTS[effect][1:]
+    if not changes:
+        return f"HR {ratios[0]:g} throughout"
+    if start >= changes[0]:
+        return f"HR {ratios[1]:g} in this window"
+    return f"HR {ratios[0]:g} until month {changes[0]:g}, then {ratios[1]:g}"
+
+
+@cache
+def _precompute():
+    """Every setting's simulated trials at once (about two seconds), the
+    first time the explorer is used, so that no later control change waits
+    for a simulation."""
+    for effect in EFFECTS:
+        for n_per_arm in LANDMARK_SIZES:
+            for followup in LANDMARK_FOLLOWUPS:
+                _trials(effect, n_per_arm, followup)
+    return True
+
+
+def _landmark(effect, landmark, n_per_arm, followup, analysis):
+    _precompute()
+    counts, by_landmark, free = _trials(effect, n_per_arm, followup)
+    windows = _windows(followup)
+    if analysis == "whole":
+        start, stop = 0, followup
+    elif analysis == "after":
+        start, stop = landmark, followup
+    else:                                    # every window tried, the smallest p in this trial reported
+        best = int(np.nanargmin(free[:, 0]))
+        start, stop = windows[best]
+    if stop == followup and start in by_landmark:
+        tests = by_landmark[start]
+    else:
+        tests = survival.window_tests(counts, start, stop)
+    found = float(np.mean(tests["logrank_p"] < 0.05)) if analysis != "best" else \
+        float(np.mean(np.nanmin(free, axis=0) < 0.05))
+    null_best = float(np.mean(np.nanmin(_trials("none", n_per_arm, followup)[2], axis=0) < 0.05))
+    curves = _curves(counts, followup)
+    p = float(tests["logrank_p"][0])
+    return {
+        "start": start, "stop": stop, "hr": float(tests["hr"][0]), "ci_low": float(tests["ci_low"][0]),
+        "ci_high": float(tests["ci_high"][0]), "p": p, "significant": p < 0.05, "n_at_start": int(tests["n"][0]),
+        "deaths": int(tests["events"][0]), "found": found, "null_best": null_best, "n_windows": len(windows),
+        "curve_msc": curves[0], "curve_control": curves[1], "truth": _true_hr(effect, start),
+        "effect_words": EFFECTS[effect][0], "window": _window_words(start, stop),
+        "benefit": float(tests["hr"][0]) < 1,
+    }
+
+
+def _window_words(start, stop):
+    return f"months {start + 1} to {stop}"
+
+
+def _p_text(p):
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
+
+
+LANDMARK_SIZES = (60, 110, 300)
+LANDMARK_FOLLOWUPS = (36, 60, FOLLOWUP)
+SIZE_WORDS = {110: "110 (as in the trial)"}
+
+LANDMARK_FIGURE = {
+    "data": [
+        {"type": "scatter", "mode": "lines", "x": GRID, "y": [1.0] * len(GRID), "line": {"shape": "hv", "width": 3,
+         "color": COLORS["msc"]}, "name": "Cells plus usual care", "hovertemplate": "cells, month %{x}: %{y:.0%}"
+         "<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "x": GRID, "y": [1.0] * len(GRID), "line": {"shape": "hv", "width": 3,
+         "color": COLORS["control"], "dash": "dot"}, "name": "Usual care alone",
+         "hovertemplate": "usual care, month %{x}: %{y:.0%}<extra></extra>"},
+    ],
+    "layout": figures.layout(
+        "One simulated trial (illustrative, not the trial's data): survival by arm",
+        {"title": {"text": "Months since randomisation"}, "range": [0, FOLLOWUP + 1], "dtick": 12,
+         "gridcolor": "#eee"},
+        {"title": {"text": "Alive (Kaplan-Meier)"}, "range": [0, 1.02], "tickformat": ".0%", "gridcolor": "#ddd"},
+        height=400, margin={"t": 90}, showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        shapes=[
+            {"type": "rect", "xref": "x", "yref": "paper", "x0": 0, "x1": FOLLOWUP, "y0": 0, "y1": 1,
+             "fillcolor": COLORS["window"], "line": {"width": 0}, "layer": "below"},
+            {"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
+             "line": {"color": COLORS["landmark"], "width": 2, "dash": "dash"}},
+        ],
+        annotations=[{"xref": "x", "yref": "paper", "x": 0, "y": 0.02, "xanchor": "left", "yanchor": "bottom",
+                      "showarrow": False, "text": "window analysed", "font": {"color": COLORS["landmark"],
+                                                                              "size": 12}}],
+    ),
+}
+
+LANDMARK = Explorer(
+    name="liver-landmark",
+    title="Choose your landmark",
+    page="chapters/05-liver-landmark",
+    figure_label=("Kaplan-Meier curves of one simulated trial, cells plus usual care against usual care alone, "
+                  "over the months of follow-up, with the analysed window shaded and its start marked by a "
+                  "dashed line. Illustrative data, not the trial's."),
+    note=(f"Illustrative simulation, not the trial's data (its survival figures per period were not reachable). "
+          f"Each setting is {REPS} seeded trials with {HAZARD:.1%} of untreated patients dying each month. The "
+          "curves show the first of them, from a seed chosen because, with a late benefit, it looks like the "
+          "published pattern; the share of trials shown under the curves is the honest count. Hazard ratios "
+          "are Cox models and p-values log-rank tests over the window."),
+    controls=[
+        Control("effect", "True effect of the cells", [(words, key) for key, (words, *_ ) in EFFECTS.items()],
+                "late_only"),
+        Control("landmark", "Landmark: analyse from month", [(str(m) if m else "0 (no landmark)", m)
+                                                               for m in LANDMARKS], 13, kind="range"),
+        Control("n_per_arm", "Patients per arm", [(SIZE_WORDS.get(n, str(n)), n) for n in LANDMARK_SIZES], 110,
+                kind="range"),
+        Control("followup", "Follow-up (months)", [(f"{m} (as in the trial)" if m == FOLLOWUP else str(m), m)
+                                                   for m in LANDMARK_FOLLOWUPS], 75, kind="range"),
+        Control("analysis", "Analysis reported", [("The whole follow-up", "whole"),
+                                                  ("Only after the landmark", "after"),
+                                                  ("Every window tried, the best reported", "best")], "after"),
+    ],
+    simulate=_landmark,
+    readouts=[
+        Readout("Window compared", lambda f: f"{f['window']}: {f['n_at_start']:,} patients alive at its start, "
+                                             f"{f['deaths']:,} deaths in it"),
+        Readout("Hazard ratio in the window (95% CI)",
+                lambda f: f"{f['hr']:.2f} ({f['ci_low']:.2f} to {f['ci_high']:.2f})"),
+        Readout("Log-rank test in the window", lambda f: _p_text(f["p"])),
+        Readout("Trials like this with p < 0.05 for what is reported", lambda f: percent(f["found"])),
+        Readout("The truth in the window", lambda f: f["truth"]),
+    ],
+    figure_template=LANDMARK_FIGURE,
+    slots=[*figures.series_slots(0, "curve_msc", len(GRID)),
+           *figures.series_slots(1, "curve_control", len(GRID)),
+           ("layout.shapes.0.x0", lambda f: f["start"]), ("layout.shapes.0.x1", lambda f: f["stop"]),
+           ("layout.shapes.1.x0", lambda f: f["start"]), ("layout.shapes.1.x1", lambda f: f["start"]),
+           ("layout.annotations.0.x", lambda f: f["start"]), ("layout.xaxis.range.1", lambda f: f["followup"] + 1)],
+    rules=Rules(
+        Rule("Trying {n_windows} windows and reporting the best ({window}, p = {p:.3f}) finds 'a benefit' in {found:P} "
+             "of trials like this, and even with no effect at all {null_best:P} of trials would 'find' one. A "
+             "window chosen after looking at the data proves little.",
+             when=lambda f: f["analysis"] == "best" and f["significant"]),
+        Rule("Even the best of {n_windows} windows ({window}) misses p < 0.05 in this trial; the truth was "
+             "{effect_words}.",
+             when=lambda f: f["analysis"] == "best"),
+        Rule("With no true effect, this window still gives p < 0.05 in {found:P} of trials; this trial's "
+             "'finding' (p = {p:.3f}) is chance.",
+             when=lambda f: f["effect"] == "none" and f["significant"]),
+        Rule("After month {landmark}, the cells' arm does better (HR {hr:.2f}, p = {p:.3f}). This compares only "
+             "the {n_at_start:N} patients still alive at month {landmark}, so it counts as evidence only if the "
+             "landmark was chosen before the data were seen.",
+             when=lambda f: f["analysis"] == "after" and f["landmark"] > 0 and f["significant"] and f["benefit"]),
+        Rule("Over the whole follow-up the arms differ (HR {hr:.2f}, p = {p:.3f}), with every randomised patient "
+             "counted: the comparison randomisation protects.",
+             when=lambda f: f["start"] == 0 and f["significant"] and f["benefit"]),
+        Rule("The cells' arm does worse in this window (HR {hr:.2f}, p = {p:.3f}).",
+             when=lambda f: f["significant"]),
+        Rule("No difference is shown in {window} (HR {hr:.2f}, p = {p:.3f}), although the truth was {effect_words}: "
+             "trials like this find it in this window only {found:P} of the time.",
+             when=lambda f: f["effect"] != "none" and f["found"] < 0.8),
+        Rule("No difference is shown in {window} (HR {hr:.2f}, p = {p:.3f}); the truth was {effect_words}."),
+    ),
+)
+
+
+# ---------------------------------------------------------------- explorer 2
+@cache
+def _null(n_per_arm, followup):
+    """P-values of every free window in REPS trials with no effect."""
+    return _trials("none", n_per_arm, followup)[2]
+
+
+FREE_FOLLOWUP = FOLLOWUP
+K_MAX = len([m for m in TRIED if m <= FREE_FOLLOWUP - 6])
+
+
+def _many(k, sides, n_per_arm):
+    free = _null(n_per_arm, FREE_FOLLOWUP)
+    # rows: whole follow-up, then (after, before) for each landmark in TRIED
+    rows = [0] + [1 + 2 * j + s for j in range(k) for s in ((0,) if sides == "after" else (0, 1))]
+    curve = []
+    for kk in range(K_MAX + 1):
+        r = [0] + [1 + 2 * j + s for j in range(kk) for s in ((0,) if sides == "after" else (0, 1))]
+        curve.append(float(np.mean(np.nanmin(free[r], axis=0) < 0.05)))
+    return {"chance": curve[k], "curve": curve, "tests": len(rows), "tried": ", ".join(map(str, TRIED[:k])),
+            "ratio": curve[k] / 0.05}
+
+
+FIVE = figures.hline(0.05, "5%: one planned test")
+MANY_FIGURE = {
+    "data": [
+        {"type": "bar", "x": list(range(K_MAX + 1)), "y": [0] * (K_MAX + 1), "marker": {"color": "#9fb8d3"},
+         "name": "Chance of at least one p < 0.05", "hovertemplate": "%{x} landmarks: %{y:.0%}<extra></extra>"},
+        {"type": "bar", "x": [0], "y": [0], "marker": {"color": "#1f5f99"}, "name": "Your choice",
+         "hovertemplate": "your choice: %{y:.0%}<extra></extra>"},
+    ],
+    "layout": figures.layout(
+        "With no effect at all: the chance that some window 'finds' one",
+        {"title": {"text": "Landmarks tried besides the whole follow-up"}, "dtick": 1},
+        {"title": {"text": "At least one p < 0.05"}, "range": [0, 0.5], "tickformat": ".0%", "gridcolor": "#ddd"},
+        barmode="overlay",
+        shapes=[FIVE[0]], annotations=[{**FIVE[1], "bgcolor": "rgba(255,255,255,0.85)"}],
+    ),
+}
+
+MANY = Explorer(
+    name="liver-many-windows",
+    title="How often does a free choice of window find something?",
+    page="chapters/05-liver-landmark",
+    figure_label=("Bar chart: with no true effect, the chance that at least one analysis window gives p below "
+                  "0.05, against the number of landmarks tried, with the chosen number highlighted and a dashed "
+                  "line at 5%."),
+    note=(f"Simulated: {REPS} seeded trials per setting with no effect at all, {FREE_FOLLOWUP} months of "
+          f"follow-up; landmarks are tried in the order {', '.join(map(str, TRIED))} months, each with a log-rank "
+          "test."),
+    controls=[
+        Control("k", "Landmarks tried besides the whole follow-up", [(str(k), k) for k in range(K_MAX + 1)], 1,
+                kind="range"),
+        Control("sides", "Windows per landmark", [("After it only", "after"), ("Before and after it", "both")],
+                "both"),
+        Control("n_per_arm", "Patients per arm", [("60", 60), ("110 (as in the trial)", 110), ("300", 300)], 110,
+                kind="range"),
+    ],
+    simulate=_many,
+    readouts=[
+        Readout("Tests run", lambda f: f"{f['tests']}"),
+        Readout("Chance at least one gives p < 0.05", lambda f: percent(f["chance"])),
+        Readout("Compared with one planned test", lambda f: f"{f['ratio']:.1f} times the 5%"),
+    ],
+    figure_template=MANY_FIGURE,
+    slots=[*figures.series_slots(0, "curve", K_MAX + 1),
+           ("data.1.x.0", lambda f: f["k"]), ("data.1.y.0", lambda f: f["chance"])],
+    rules=Rules(
+        Rule("One planned analysis of the whole follow-up 'finds' an effect that is not there {chance:P} of the "
+             "time: the 5% the test promises.",
+             when=lambda f: f["k"] == 0),
+        Rule("Trying landmarks at months {tried} ({tests} tests) and reporting whichever gives p < 0.05 finds "
+             "an effect that is not there {chance:P} of the time, {ratio:.1f} times the 5% a single planned test "
+             "allows. Unless the landmark was fixed in advance, a landmark result needs that discount."),
+    ),
+)
+
+EXPLORERS = [LANDMARK, MANY]
