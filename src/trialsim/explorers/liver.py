@@ -7,7 +7,7 @@
 * "How often does a free choice of window find something?": with no true
   effect, the chance that at least one of several windows gives p < 0.05.
 
-The paper's survival numbers per period were not reachable, so every
+The abstract gives no survival numbers per period, so every
 survival number here is illustrative: the models match only the arm sizes,
 the longest follow-up and the shape of the published finding (no early
 difference, a late one).  Survival comparisons use the whole-month tools in
@@ -206,7 +206,7 @@ LANDMARK = Explorer(
     figure_label=("Kaplan-Meier curves of one simulated trial, cells plus usual care against usual care alone, "
                   "over the months of follow-up, with the analysed window shaded and its start marked by a "
                   "dashed line. Illustrative data, not the trial's."),
-    note=(f"Illustrative simulation, not the trial's data (its survival figures per period were not reachable). "
+    note=(f"Illustrative simulation, not the trial's data (the abstract gives no survival figures per period). "
           f"Each setting is {REPS} seeded trials with {HAZARD:.1%} of untreated patients dying each month. The "
           "curves show the first of them, from a seed chosen because, with a late benefit, it looks like the "
           "published pattern; the share of trials shown under the curves is the honest count. Hazard ratios "
