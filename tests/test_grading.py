@@ -247,7 +247,74 @@ PS04 = Spec(
     loop_cell="n_for_80",
     mistake=("test_upper_rule3", "is the risk one event would suggest"),
 )
-SPECS = {spec.name: spec for spec in (PS01, PS02, PS03, PS04)}
+# ps05-liver. The commonest mistakes: a landmark subset that keeps the patients who died in month 13
+# (months >= 13), and the share of all tests instead of the share of trials with any p < 0.05.
+PS05_AUTO = {"test_km_12": 2, "test_p_whole": 2, "test_hr_landmark": 3, "test_fpr_best": 2,
+             "test_at_risk_13": 2}
+LANDMARK = ('late = patients[patients["months"] {keep}].copy()\n'
+            'late["months"] = late["months"] - 13\n'
+            'late["msc"] = (late["group"] == "UC-MSC").astype(int)\n'
+            'fit = CoxPHFitter().fit(late[["months", "died", "msc"]], duration_col="months", event_col="died")\n'
+            'hr_landmark = float(fit.hazard_ratios_["msc"])\n'
+            'a, b = late[late["msc"] == 1], late[late["msc"] == 0]\n'
+            'p_landmark = logrank_test(a["months"], b["months"], event_observed_A=a["died"], '
+            'event_observed_B=b["died"]).p_value')
+WINDOWS = ('sim = survival.simulate_months(110, 110, 0.012, followup=75, reps=500, seed=5)\n'
+           'counts = survival.monthly_counts(sim["times"], sim["events"], sim["group"], 75)\n')
+PS05 = Spec(
+    name="ps05-liver",
+    data_call='data.load("liver_synthetic")',
+    auto=PS05_AUTO,
+    manual={"author_questions": 5},
+    right={
+        "km_12": ('km_msc_12 = KaplanMeierFitter().fit(msc["months"], msc["died"]).survival_function_at_times(12)'
+                  '.iloc[0]\n'
+                  'km_control_12 = KaplanMeierFitter().fit(control["months"], control["died"])'
+                  '.survival_function_at_times(12).iloc[0]'),
+        "p_whole": ('p_whole = logrank_test(msc["months"], control["months"], event_observed_A=msc["died"], '
+                    'event_observed_B=control["died"]).p_value'),
+        "hr_landmark": LANDMARK.format(keep="> 13"),
+        "fpr_best": (WINDOWS + 'p_windows = np.array([survival.window_tests(counts, start=m)["logrank_p"] '
+                     'for m in (0, 3, 6, 12, 13, 24)])\n'
+                     'fpr_best = float((p_windows < 0.05).any(axis=0).mean())'),
+        "at_risk_13": ('at_risk_msc = int((msc["months"] > 13).sum())\n'
+                       'at_risk_control = int((control["months"] > 13).sum())'),
+    },
+    students={
+        "s01-right": dict(answers={}, expected={}),
+        # plausible mistakes: the patient who died in month 13 kept in the landmark subset (only the
+        # hidden checks see it), and the share of all 3,000 tests instead of the share of trials
+        "s02-wrong": dict(
+            answers={"hr_landmark": LANDMARK.format(keep=">= 13"),
+                     "fpr_best": (WINDOWS + 'p_windows = np.array([survival.window_tests(counts, start=m)'
+                                  '["logrank_p"] for m in (0, 3, 6, 12, 13, 24)])\n'
+                                  'fpr_best = float((p_windows < 0.05).mean())')},
+            expected={"test_hr_landmark": 0, "test_fpr_best": 0}),
+        # a cell that raises: the whole frame, text column included, given to the Cox model
+        "s03-exception": dict(
+            answers={"hr_landmark": ('late = patients[patients["months"] > 13].copy()\n'
+                                     'late["months"] = late["months"] - 13\n'
+                                     'fit = CoxPHFitter().fit(late, duration_col="months", event_col="died")\n'
+                                     'hr_landmark = float(fit.hazard_ratios_["group"])\n'
+                                     'p_landmark = fit.summary.loc["group", "p"]')},
+            expected={"test_hr_landmark": 0}),
+        # an endless loop: a walk through the landmarks that never moves on to the next one
+        "s04-endless": dict(
+            answers={"fpr_best": (WINDOWS + 'landmarks = [0, 3, 6, 12, 13, 24]\n'
+                                  'found = np.zeros(500, dtype=bool)\n'
+                                  'i = 0\n'
+                                  'while i < len(landmarks):\n'
+                                  '    p = survival.window_tests(counts, start=landmarks[i])["logrank_p"]\n'
+                                  '    found |= p < 0.05\n'
+                                  '    # forgot: i += 1\n'
+                                  'fpr_best = float(found.mean())')},
+            expected={"test_fpr_best": 0}),
+        "s05-untouched": dict(untouched=True, expected={k: 0 for k in PS05_AUTO}),
+    },
+    loop_cell="fpr_best",
+    mistake=("test_fpr_best", "not the share of all the tests"),
+)
+SPECS = {spec.name: spec for spec in (PS01, PS02, PS03, PS04, PS05)}
 
 
 def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -458,7 +525,8 @@ def test_manual_grading_feedback_and_export(run):
     # a failing hidden check's message reaches the student, its code does not
     assert any(phrase in html for phrase in ("that comparison cannot separate", "leaves at least one of the "
                                              "artefacts", "is not the Newcombe interval",
-                                             "with the dispersion estimated"))
+                                             "with the dispersion estimated",
+                                             "is not the hazard ratio of the patients still alive after month 13"))
     assert leaks(run.root / "feedback", hidden_tests_only=True) == []
     assert len(secret_lines(hidden_tests_only=True)) > 10
     nbgrader(run.root, "export", "--to", str(run.root / "grades.csv"))
