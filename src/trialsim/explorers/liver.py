@@ -287,7 +287,7 @@ def _many(k, sides, n_per_arm):
     for kk in range(K_MAX + 1):
         r = [0] + [1 + 2 * j + s for j in range(kk) for s in ((0,) if sides == "after" else (0, 1))]
         curve.append(float(np.mean(np.nanmin(free[r], axis=0) < 0.05)))
-    return {"chance": curve[k], "curve": curve, "tests": len(rows), "tried": ", ".join(map(str, TRIED[:k])),
+    return {"chance": curve[k], "curve": curve, "tests": len(rows), "tried": ("a landmark at month " if k == 1 else "landmarks at months ") + ", ".join(map(str, TRIED[:k])),
             "ratio": curve[k] / 0.05}
 
 
@@ -339,7 +339,7 @@ MANY = Explorer(
         Rule("One planned analysis of the whole follow-up 'finds' an effect that is not there {chance:P} of the "
              "time: the 5% the test promises.",
              when=lambda f: f["k"] == 0),
-        Rule("Trying landmarks at months {tried} ({tests} tests) and reporting whichever gives p < 0.05 finds "
+        Rule("Trying {tried} ({tests} tests in all) and reporting whichever gives p < 0.05 finds "
              "an effect that is not there {chance:P} of the time, {ratio:.1f} times the 5% a single planned test "
              "allows. Unless the landmark was fixed in advance, a landmark result needs that discount."),
     ),
