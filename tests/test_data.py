@@ -197,3 +197,45 @@ def test_liver_synthetic_patients_show_only_the_known_pattern():
     assert 0.5 < cox["exp(coef)"] < 0.75
     card = (ROOT / "datasets" / "liver_synthetic.md").read_text()
     assert "SYNTHETIC" in card and "ILLUSTRATIVE" in card and "seed 11" in card
+
+
+def test_meta_summary_keeps_unconfirmed_numbers_marked():
+    frame = data.load("meta_summary")
+    status = dict(zip(frame["key"], frame["status"]))
+    assert status["sci_review_studies"] == status["sci_review_patients"] == "NC"
+    facts = data.facts("meta_summary")
+    assert (facts["ith_msk_rr"], facts["ith_msk_ci_low"], facts["ith_msk_ci_high"]) == (1.61, 1.19, 2.19)
+    assert facts["sci_single_arm_uncontrolled"] + facts["sci_single_arm_controlled"] == facts["sci_single_arm_studies"]
+
+
+def test_meta_safety_trials_pool_to_the_published_risk_ratio():
+    import numpy as np
+    from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
+
+    from trialsim import pooling
+
+    facts = data.facts("meta_summary")
+    frame = data.load("meta_safety_synthetic")
+    sizes = frame["n_msc"].tolist()
+    arms, seed = pooling.synthetic_risk_ratio_trials(sizes, frame["n_control"], facts["ith_msk_rr"],
+                                                     (facts["ith_msk_rr"], facts["ith_msk_ci_low"],
+                                                      facts["ith_msk_ci_high"]), correction=facts["ith_correction"])
+    assert seed == 450
+    assert np.array_equal(arms["events_t"], frame["events_msc"]) and np.array_equal(arms["events_c"],
+                                                                                      frame["events_control"])
+    assert len(frame) == facts["ith_rcts"] and (frame["n_msc"] + frame["n_control"]).sum() == facts["ith_patients"]
+    # statsmodels directly: 0.5 added to every cell of the zero-cell trial only
+    zero = (frame["events_msc"] == 0) | (frame["events_control"] == 0)
+    add = np.where(zero, 0.5, 0.0)
+    et, ec = frame["events_msc"] + add, frame["events_control"] + add
+    nt, nc = frame["n_msc"] + 2 * add, frame["n_control"] + 2 * add
+    y, v = effectsize_2proportions(et, nt, ec, nc, statistic="risk-ratio")
+    res = combine_effects(y, v, method_re="dl")
+    # Q < df: DerSimonian-Laird's tau-squared truncates to 0 (statsmodels leaves it negative), and the
+    # random-effects answer is the fixed-effect one, as in metafor and RevMan
+    assert res.q < len(frame) - 1 and res.tau2 < 0
+    low, high = np.exp(res.conf_int(use_t=False)[0])      # row 0: the fixed-effect estimate
+    assert round(float(np.exp(res.mean_effect_fe)), 2) == facts["ith_msk_rr"]
+    assert (round(float(low), 2), round(float(high), 2)) == (facts["ith_msk_ci_low"], facts["ith_msk_ci_high"])
+    card = (ROOT / "datasets" / "meta_safety_synthetic.md").read_text()
+    assert "SYNTHETIC" in card and "seed 450" in card

@@ -178,3 +178,19 @@ def test_pooled_proportion_on_the_logit_scale():
 def test_bad_parameters_name_themselves(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_synthetic_trials_are_seeded_and_pool_to_the_target():
+    a, seed = pooling.synthetic_risk_ratio_trials([30] * 6, [30] * 6, 1.5, (1.5, 1.0, 2.2), tolerance=0.1,
+                                                  max_i2=1.0, seed=3)
+    b, seed_b = pooling.synthetic_risk_ratio_trials([30] * 6, [30] * 6, 1.5, (1.5, 1.0, 2.2), tolerance=0.1,
+                                                    max_i2=1.0, seed=3)
+    assert seed == seed_b >= 3 and all(np.array_equal(a[k], b[k]) for k in a)
+    st = pooling.risk_ratio_studies(a["events_t"], a["n_t"], a["events_c"], a["n_c"])
+    res = pooling.pool(st["log_rr"], st["variance"])
+    assert abs(res["estimate"] - 1.5) <= 0.1 and abs(res["ci_low"] - 1.0) <= 0.1 and abs(res["ci_high"] - 2.2) <= 0.1
+    with pytest.raises(ValueError, match="no seed from 0 to 4"):
+        pooling.synthetic_risk_ratio_trials([30] * 6, [30] * 6, 1.5, (1.5, 1.49, 1.51), tolerance=0.001,
+                                            max_tries=5)
+    with pytest.raises(ValueError, match="n_c"):
+        pooling.synthetic_risk_ratio_trials([30] * 6, [0] * 6, 1.5, (1.5, 1.0, 2.2))

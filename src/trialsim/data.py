@@ -27,12 +27,15 @@ SCHEMAS: dict[str, list[str]] = {
     "progressive_ms_summary": FACT_COLUMNS,
     "mesems_summary": FACT_COLUMNS,
     "liver_summary": FACT_COLUMNS,
+    "meta_summary": FACT_COLUMNS,
     # synthetic patients reproducing the phase II's published shares (see the data card)
     "progressive_ms_synthetic": ["patient", "group", "event"],
     # synthetic lesion counts reproducing MESEMS's published rate ratio and interval (see the data card)
     "mesems_synthetic": ["patient", "group", "week_4", "week_12", "week_24", "total"],
     # illustrative survival times matching only the liver trial's arm sizes, follow-up and late-only difference
     "liver_synthetic": ["patient", "group", "months", "died"],
+    # illustrative trials whose pooled risk ratio reproduces the intrathecal safety meta-analysis's
+    "meta_safety_synthetic": ["trial", "n_msc", "events_msc", "n_control", "events_control"],
     # synthetic patients reproducing the published summaries (see the data card)
     "als_hadassah_synthetic": ["patient", "run_in_slope", "post_slope", "change_pct", "responder"],
 }

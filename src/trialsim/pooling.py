@@ -157,3 +157,39 @@ def pool_proportions(events, n, method="random", correction=0.5) -> dict:
     add = np.where((events == 0) | (events == n), correction, 0.0)
     yes, no = events + add, n - events + add
     return pool(np.log(yes / no), 1 / yes + 1 / no, method=method, scale="logit")
+
+
+def synthetic_risk_ratio_trials(n_t, n_c, risk_ratio, target, control_risk=(0.08, 0.3), correction=0.5,
+                                tolerance=0.005, max_i2=0.005, seed=0, max_tries=100_000):
+    """Illustrative two-arm trials, SYNTHETIC, for a meta-analysis that
+    publishes only its pooled risk ratio.
+
+    Trial j has ``n_t[j]`` treated and ``n_c[j]`` control patients; its
+    control risk is drawn uniformly from ``control_risk`` and the treated
+    risk is ``risk_ratio`` times it (at most 0.95); events are binomial.  The
+    first seed from ``seed`` whose DerSimonian-Laird pooled risk ratio (with
+    ``correction`` for zero cells, as ``risk_ratio_studies``) and its 95 %
+    interval are each within ``tolerance`` of ``target`` = (estimate, low,
+    high), with I-squared at most ``max_i2``, is kept.  Returns (dict of
+    arrays 'events_t', 'events_c', 'n_t', 'n_c', seed)."""
+    n_t = np.atleast_1d(validate.number("n_t", n_t, 1, MAX_N, integer=True))
+    n_c = np.atleast_1d(validate.number("n_c", n_c, 1, MAX_N, integer=True))
+    validate.same_length(n_t=n_t, n_c=n_c)
+    risk_ratio = validate.number("risk_ratio", risk_ratio, 0.01, 100)
+    low_risk, high_risk = (validate.probability("control_risk", r, 1e-6, 0.99) for r in control_risk)
+    estimate, ci_low, ci_high = (validate.number("target", t, 1e-6, 1e6) for t in target)
+    start = validate.seed(seed)
+    for s in range(start, start + max_tries):
+        rng = np.random.default_rng(s)
+        base = rng.uniform(low_risk, high_risk, n_t.size)
+        events_c = rng.binomial(n_c, base)
+        events_t = rng.binomial(n_t, np.minimum(base * risk_ratio, 0.95))
+        studies = risk_ratio_studies(events_t, n_t, events_c, n_c, correction)
+        if studies["included"].sum() < 2:
+            continue
+        res = pool(studies["log_rr"], studies["variance"], "random")
+        if (abs(res["estimate"] - estimate) <= tolerance and abs(res["ci_low"] - ci_low) <= tolerance
+                and abs(res["ci_high"] - ci_high) <= tolerance and res["i2"] <= max_i2):
+            return {"events_t": events_t, "events_c": events_c, "n_t": n_t, "n_c": n_c}, s
+    raise ValueError(f"no seed from {start} to {start + max_tries - 1} pools to {target} within {tolerance}: "
+                     "widen the tolerance or change the trial sizes")
