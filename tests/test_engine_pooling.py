@@ -194,3 +194,34 @@ def test_synthetic_trials_are_seeded_and_pool_to_the_target():
                                             max_tries=5)
     with pytest.raises(ValueError, match="n_c"):
         pooling.synthetic_risk_ratio_trials([30] * 6, [0] * 6, 1.5, (1.5, 1.0, 2.2))
+
+
+def test_moderator_slopes_equal_statsmodels_wls_with_known_variances():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(8)
+    y, v = rng.normal(0.3, 0.4, 9), rng.uniform(0.05, 0.6, 9)
+    x = rng.integers(0, 2, (3, 9)).astype(float)
+    got = pooling.moderator_slopes(y, v, x, tau2=0.02)
+    for j in range(3):
+        fit = sm.WLS(y, sm.add_constant(x[j]), weights=1 / (v + 0.02)).fit(cov_type="fixed scale")
+        assert got["slope"][j] == pytest.approx(fit.params[1], rel=1e-9)
+        assert got["se"][j] == pytest.approx(fit.bse[1], rel=1e-9)
+        assert got["p"][j] == pytest.approx(fit.pvalues[1], rel=1e-9)
+    flat = pooling.moderator_slopes(y, v, np.ones((1, 9)))
+    assert np.isnan(flat["p"][0])
+
+
+def test_many_moderators_in_nine_studies_find_something():
+    one = pooling.moderator_false_positives(n_moderators=1, reps=4000, seed=2)
+    many = pooling.moderator_false_positives(n_moderators=8, reps=4000, seed=2)
+    assert one["any"] == pytest.approx(0.05, abs=0.015)
+    assert many["per_test"] == pytest.approx(0.05, abs=0.01)
+    # the eight tests share the same study effects, so they are correlated: well above 5 %, but below the
+    # 1 - 0.95 ** 8 = 34 % that eight independent tests would give
+    assert 0.2 < many["any"] < 1 - 0.95 ** 8
+    assert all(a <= b for a, b in zip(many["by_m"], many["by_m"][1:]))
+    with pytest.raises(ValueError, match="k_studies"):
+        pooling.moderator_false_positives(k_studies=2)
+    with pytest.raises(ValueError, match="study_size"):
+        pooling.moderator_false_positives(study_size=(50, 10))

@@ -193,3 +193,60 @@ def synthetic_risk_ratio_trials(n_t, n_c, risk_ratio, target, control_risk=(0.08
             return {"events_t": events_t, "events_c": events_c, "n_t": n_t, "n_c": n_c}, s
     raise ValueError(f"no seed from {start} to {start + max_tries - 1} pools to {target} within {tolerance}: "
                      "widen the tolerance or change the trial sizes")
+
+
+def moderator_slopes(effects, variances, moderators, tau2=0.0):
+    """Meta-regression of study effects on one moderator at a time:
+    weighted least squares with weights 1 / (variance + tau2) and the
+    variances taken as known (a z test, as metafor and the usual
+    random-effects meta-regression do), vectorised over simulated sets of
+    studies.  ``effects`` and ``variances`` are (..., k); ``moderators`` is
+    (..., m, k), m candidate moderators per set.  Returns a dict of (..., m)
+    arrays 'slope', 'se', 'z' and 'p' (two-sided); a moderator that does not
+    vary across the studies gets NaN."""
+    y = np.asarray(validate.number("effects", effects, -np.inf, np.inf), dtype=float)
+    v = np.asarray(validate.number("variances", variances, 1e-12, np.inf), dtype=float)
+    x = np.asarray(validate.number("moderators", moderators, -np.inf, np.inf), dtype=float)
+    tau2 = validate.number("tau2", tau2, 0, np.inf)
+    if y.shape != v.shape or x.shape[:-2] + x.shape[-1:] != y.shape:
+        raise ValueError(f"effects {y.shape} and variances {v.shape} must match, and moderators {x.shape} must "
+                         "be (..., m, k) for k studies")
+    w = (1 / (v + tau2))[..., None, :]
+    xbar = (w * x).sum(-1, keepdims=True) / w.sum(-1, keepdims=True)
+    ybar = (w * y[..., None, :]).sum(-1, keepdims=True) / w.sum(-1, keepdims=True)
+    sxx = (w * (x - xbar) ** 2).sum(-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(sxx > 0, (w * (x - xbar) * (y[..., None, :] - ybar)).sum(-1) / sxx, np.nan)
+        se = np.where(sxx > 0, 1 / np.sqrt(sxx), np.nan)
+        z = slope / se
+    return {"slope": slope, "se": se, "z": z, "p": 2 * stats.norm.sf(np.abs(z))}
+
+
+def moderator_false_positives(k_studies=9, n_moderators=5, study_size=(20, 120), control_risk=0.2, tau2=0.0,
+                              reps=2000, seed=0):
+    """With no true effect of any moderator, the chance that at least one of
+    ``n_moderators`` yes/no study features (dose, product, disease ...) is
+    'significant' (p < 0.05) in a meta-regression of ``k_studies`` studies:
+    seeded simulation.  Each study's log risk ratio is drawn around 0 with its
+    sampling variance (from a study of ``study_size`` patients per arm, drawn
+    uniformly, and ``control_risk``) plus ``tau2``; each feature is a fair
+    coin per study.  Returns a dict: 'any' (the chance), 'per_test' (the
+    share of single tests with p < 0.05, about 5 %), and 'by_m', the chance
+    for 1 .. n_moderators moderators."""
+    k = validate.number("k_studies", k_studies, 3, 1000, integer=True)
+    m = validate.number("n_moderators", n_moderators, 1, 50, integer=True)
+    low, high = (validate.number("study_size", s, 2, 100_000, integer=True) for s in study_size)
+    if low > high:
+        raise ValueError(f"study_size ({low}, {high}) must run from the smaller to the larger")
+    risk = validate.probability("control_risk", control_risk, 0.001, 0.999)
+    tau2 = validate.number("tau2", tau2, 0, 10)
+    reps = validate.number("reps", reps, 10, 1_000_000, integer=True)
+    rng = np.random.default_rng(validate.seed(seed))
+    n = rng.integers(low, high + 1, size=(reps, k))
+    variance = 2 * (1 - risk) / (n * risk)                  # var of a log risk ratio, equal risks
+    effects = rng.normal(0.0, np.sqrt(variance + tau2))
+    features = rng.integers(0, 2, size=(reps, m, k)).astype(float)
+    p = moderator_slopes(effects, variance, features, tau2)["p"]
+    hit = np.nan_to_num(p, nan=1.0) < 0.05
+    by_m = [float(hit[:, :j].any(axis=1).mean()) for j in range(1, m + 1)]
+    return {"any": by_m[-1], "per_test": float(hit.mean()), "by_m": by_m}
