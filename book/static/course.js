@@ -17,12 +17,45 @@
     if (Array.isArray(target)) { target[parseInt(last, 10)] = value; } else { target[last] = value; }
   }
 
+  /* On a narrow screen (a phone), wrap a long title onto several lines
+   * and give a wide left margin back to the plot, so nothing is cut off. */
+  function fitNarrow(el, layout) {
+    var width = el.clientWidth || 0;
+    if (!width || width >= 560 || !layout.title || !layout.title.text) { return layout; }
+    var out = JSON.parse(JSON.stringify(layout));
+    var most = Math.max(20, Math.floor((width - 20) / 8.5));
+    var lines = [""];
+    out.title.text.split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (lines[last] && (lines[last] + " " + word).length > most) { lines.push(word); }
+      else { lines[last] = lines[last] ? lines[last] + " " + word : word; }
+    });
+    out.title.text = lines.join("<br>");
+    out.title.yref = "container";
+    out.title.y = 0.97;
+    out.title.yanchor = "top";
+    out.title.pad = { t: 8 };
+    out.margin = out.margin || {};
+    out.margin.t = 30 + 20 * lines.length;
+    if (out.showlegend) {             // a legend above the plot would sit on the title: put it below
+      out.legend = { orientation: "h", x: 0, xanchor: "left", y: -0.3, yanchor: "top" };
+      out.margin.b = (out.margin.b || 60) + 60;
+      out.height = (out.height || 380) + 60;
+    }
+    if ((out.margin.l || 0) > 100) {
+      out.margin.l = 100;
+      out.yaxis = out.yaxis || {};
+      out.yaxis.automargin = true;
+    }
+    return out;
+  }
+
   function draw(el, fig) {
     if (!window.Plotly) {
       el.textContent = "This figure needs plotly.js, which did not load.";
       return;
     }
-    window.Plotly.react(el, fig.data || [], fig.layout || {}, PLOT_CONFIG);
+    window.Plotly.react(el, fig.data || [], fitNarrow(el, fig.layout || {}), PLOT_CONFIG);
   }
 
   function initExplorer(root) {

@@ -181,11 +181,11 @@ LANDMARK_FIGURE = {
          "hovertemplate": "usual care, month %{x}: %{y:.0%}<extra></extra>"},
     ],
     "layout": figures.layout(
-        "One simulated trial (illustrative, not the trial's data): survival by arm",
+        "Survival by arm in one simulated trial (illustrative, not the trial's data)",
         {"title": {"text": "Months since randomisation"}, "range": [0, FOLLOWUP + 1], "dtick": 12,
          "gridcolor": "#eee"},
         {"title": {"text": "Alive (Kaplan-Meier)"}, "range": [0, 1.02], "tickformat": ".0%", "gridcolor": "#ddd"},
-        height=400, margin={"t": 90}, showlegend=True,
+        height=400, margin={"t": 100}, showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         shapes=[
             {"type": "rect", "xref": "x", "yref": "paper", "x0": 0, "x1": FOLLOWUP, "y0": 0, "y1": 1,
