@@ -217,11 +217,13 @@ def test_meta_safety_trials_pool_to_the_published_risk_ratio():
 
     facts = data.facts("meta_summary")
     frame = data.load("meta_safety_synthetic")
-    sizes = frame["n_msc"].tolist()
-    arms, seed = pooling.synthetic_risk_ratio_trials(sizes, frame["n_control"], facts["ith_msk_rr"],
+    arms, seed = pooling.synthetic_risk_ratio_trials(frame["n_msc"], frame["n_control"], facts["ith_msk_rr"],
                                                      (facts["ith_msk_rr"], facts["ith_msk_ci_low"],
-                                                      facts["ith_msk_ci_high"]), correction=facts["ith_correction"])
-    assert seed == 450
+                                                      facts["ith_msk_ci_high"]), correction=facts["ith_correction"],
+                                                     seed=38374)
+    assert seed == 38374
+    zero = (frame["events_msc"] == 0) | (frame["events_control"] == 0)
+    assert zero.tolist() == [name == "Trial B" for name in frame["trial"]]
     assert np.array_equal(arms["events_t"], frame["events_msc"]) and np.array_equal(arms["events_c"],
                                                                                       frame["events_control"])
     assert len(frame) == facts["ith_rcts"] and (frame["n_msc"] + frame["n_control"]).sum() == facts["ith_patients"]
@@ -239,4 +241,4 @@ def test_meta_safety_trials_pool_to_the_published_risk_ratio():
     assert round(float(np.exp(res.mean_effect_fe)), 2) == facts["ith_msk_rr"]
     assert (round(float(low), 2), round(float(high), 2)) == (facts["ith_msk_ci_low"], facts["ith_msk_ci_high"])
     card = (ROOT / "datasets" / "meta_safety_synthetic.md").read_text()
-    assert "SYNTHETIC" in card and "seed 450" in card
+    assert "SYNTHETIC" in card and "seed 38374" in card

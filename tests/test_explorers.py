@@ -294,3 +294,54 @@ def test_liver_many_windows_raises_the_false_positive_rate():
     after_only = e.outcome(k=7, sides="after")
     assert one.numbers["chance"] <= after_only.numbers["chance"] < seven.numbers["chance"]
     assert all(a <= b for a, b in zip(seven.numbers["curve"], seven.numbers["curve"][1:]))
+
+
+def test_meta_pooling_reproduces_the_published_result_and_moves():
+    import numpy as np
+    from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
+
+    from trialsim import data
+
+    e = get("meta-pooling")
+    start = e.outcome()
+    assert start.shown[0] == "1.61 (1.19 to 2.19)" and start.shown[2] == "0%"
+    assert "says nothing about benefit" in start.conclusion
+    # leaving out the zero-event trial, checked against statsmodels directly
+    trials = data.load("meta_safety_synthetic")
+    keep = (trials["events_msc"] > 0) & (trials["events_control"] > 0)
+    t = trials[keep]
+    y, v = effectsize_2proportions(t["events_msc"].to_numpy(), t["n_msc"].to_numpy(),
+                                   t["events_control"].to_numpy(), t["n_control"].to_numpy(), statistic="risk-ratio")
+    res = combine_effects(y, v, method_re="dl")
+    expected = np.exp(res.mean_effect_re if res.tau2 > 0 else res.mean_effect_fe)
+    excluded = e.outcome(correction="exclude")
+    assert excluded.numbers["k"] == keep.sum() and excluded.numbers["estimate"] == pytest.approx(expected)
+    assert e.outcome(correction="treatment-arm").numbers["estimate"] != start.numbers["estimate"]
+    # heterogeneity makes the models disagree about whether there is a finding
+    large = e.outcome(heterogeneity="large")
+    fixed = e.outcome(heterogeneity="large", model="fixed")
+    assert large.numbers["i2"] > 0.5 and large.numbers["ci_low"] < 1 < fixed.numbers["ci_low"]
+    assert "models part company" in large.conclusion
+    assert e.outcome(which="drop_I").numbers["k"] == 8
+
+
+def test_meta_missing_trials_drift_and_egger():
+    e = get("meta-missing")
+    full = e.outcome(effect="small")
+    assert full.numbers["k"] == 24 and not full.numbers["significant"]
+    biased = e.outcome(effect="small", missing=6)
+    assert biased.numbers["estimate"] < full.numbers["estimate"] and biased.numbers["significant"]
+    assert "do not show" in biased.conclusion and biased.numbers["egger_p"] < 0.05
+    assert sum(x is None for x in biased.numbers["x_shown"]) == 6
+
+
+def test_meta_case_series_and_moderators():
+    series = get("meta-case-series")
+    high = series.outcome(background=0.45)
+    assert "could be almost all background" in high.conclusion
+    low = series.outcome(background=0.1)
+    assert "not a comparison" in low.conclusion and low.numbers["extra_high"] == pytest.approx(0.569 - 0.1)
+    mods = get("meta-moderators")
+    one, five = mods.outcome(m=1), mods.outcome(m=5)
+    assert one.numbers["chance"] == pytest.approx(0.05, abs=0.015) and "promises" in one.conclusion
+    assert five.numbers["chance"] > 0.15 and "0.048" in five.conclusion

@@ -35,7 +35,7 @@ SCHEMAS: dict[str, list[str]] = {
     # illustrative survival times matching only the liver trial's arm sizes, follow-up and late-only difference
     "liver_synthetic": ["patient", "group", "months", "died"],
     # illustrative trials whose pooled risk ratio reproduces the intrathecal safety meta-analysis's
-    "meta_safety_synthetic": ["trial", "n_msc", "events_msc", "n_control", "events_control"],
+    "meta_safety_synthetic": ["trial", "n_msc", "events_msc", "n_control", "events_control", "risk_of_bias", "doses"],
     # synthetic patients reproducing the published summaries (see the data card)
     "als_hadassah_synthetic": ["patient", "run_in_slope", "post_slope", "change_pct", "responder"],
 }

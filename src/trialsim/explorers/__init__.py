@@ -14,6 +14,7 @@ MODULES = [
     "trialsim.explorers.progressive_ms",
     "trialsim.explorers.mesems",
     "trialsim.explorers.liver",
+    "trialsim.explorers.meta",
 ]
 
 
