@@ -212,7 +212,7 @@ FUNNEL_FIGURE = {
         "Funnel plot: each trial's result against its precision (illustrative trials)",
         {"title": {"text": "Risk ratio of a bad outcome (log scale; below 1: benefit)"}, "type": "log",
          "range": [math.log10(0.15), math.log10(6)], "tickvals": [0.2, 0.5, 1, 2, 5], "gridcolor": "#eee"},
-        {"title": {"text": "Standard error (smaller trials lower down)"}, "autorange": "reversed", "gridcolor": "#ddd"},
+        {"title": {"text": "Standard error (small trials low)"}, "autorange": "reversed", "gridcolor": "#ddd"},
         height=420, showlegend=True, legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         margin={"t": 90},
         shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": 1, "x1": 1, "y0": 0, "y1": 1,
