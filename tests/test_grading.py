@@ -314,7 +314,67 @@ PS05 = Spec(
     loop_cell="fpr_best",
     mistake=("test_fpr_best", "not the share of all the tests"),
 )
-SPECS = {spec.name: spec for spec in (PS01, PS02, PS03, PS04, PS05)}
+# ps06-meta-analysis. The commonest mistakes: statsmodels' random-effects estimate with its negative
+# between-trial variance left as it is, I² as statsmodels gives it, and 0.5 in the empty cell only.
+PS06_AUTO = {"test_rr_trial_b": 2, "test_pooled_rr": 3, "test_heterogeneity": 2, "test_egger_p": 2,
+             "test_chance_any": 2}
+ARMS = ('e1, n1, e0, n0 = (trials[c].to_numpy() for c in ("events_msc", "n_msc", "events_control", "n_control"))\n'
+        'zero = (e1 == 0) | (e0 == 0) | (e1 == n1) | (e0 == n0)\n'
+        'y, v = effectsize_2proportions(e1 + 0.5 * zero, n1 + zero, e0 + 0.5 * zero, n0 + zero, '
+        'statistic="risk-ratio")\n'
+        'res = combine_effects(y, v, method_re="dl")\n')
+MODERATORS = ('chance_any = pooling.moderator_false_positives(k_studies=9, n_moderators=5, reps=2000, '
+              'seed=1)["any"]\n'
+              'fewest_moderators = 1\n'
+              'while pooling.moderator_false_positives(k_studies=9, n_moderators=fewest_moderators, reps=2000, '
+              'seed=1)["any"] <= 0.2:\n'
+              '    {step}\n')
+PS06 = Spec(
+    name="ps06-meta-analysis",
+    data_call='data.load("meta_safety_synthetic")',
+    auto=PS06_AUTO,
+    manual={"clinic_critique": 5},
+    right={
+        "rr_trial_b": ('b = trials.set_index("trial").loc["Trial B"]\n'
+                       'rr_trial_b = ((b["events_msc"] + 0.5) / (b["n_msc"] + 1)) / '
+                       '((b["events_control"] + 0.5) / (b["n_control"] + 1))'),
+        # statsmodels directly, Trial B corrected by hand (the solution uses pooling.risk_ratio_studies)
+        "pooled_rr": (ARMS + 'effect, se = res.mean_effect_fe, res.sd_eff_w_fe  # tau2 < 0 is set to 0\n'
+                      'pooled_rr = math.exp(effect)\n'
+                      'pooled_low, pooled_high = math.exp(effect - 1.96 * se), math.exp(effect + 1.96 * se)'),
+        "heterogeneity": "cochran_q = res.q\ni2 = max(0.0, res.i2)",
+        "egger_p": ("fit = sm.OLS(y / np.sqrt(v), sm.add_constant(1 / np.sqrt(v))).fit()\n"
+                    "egger_p = fit.pvalues[0]"),
+        "chance_any": MODERATORS.format(step="fewest_moderators += 1"),
+    },
+    students={
+        "s01-right": dict(answers={}, expected={}),
+        # plausible mistakes: 0.5 in the empty cell only (only the hidden checks see it), statsmodels'
+        # mean_effect_re with tau2 left negative, and statsmodels' I² (negative here) as a percentage
+        "s02-wrong": dict(
+            answers={"rr_trial_b": ('b = trials.set_index("trial").loc["Trial B"]\n'
+                                    'rr_trial_b = (b["events_msc"] / b["n_msc"]) / '
+                                    '((b["events_control"] + 0.5) / b["n_control"])'),
+                     "pooled_rr": (ARMS + 'pooled_rr = math.exp(res.mean_effect_re)\n'
+                                   'pooled_low = math.exp(res.mean_effect_re - 1.96 * res.sd_eff_w_re)\n'
+                                   'pooled_high = math.exp(res.mean_effect_re + 1.96 * res.sd_eff_w_re)'),
+                     "heterogeneity": "cochran_q = res.q\ni2 = res.i2 * 100"},
+            expected={"test_rr_trial_b": 0, "test_pooled_rr": 0, "test_heterogeneity": 0}),
+        # a cell that raises: .pvalues indexed by name, but with numpy arrays it has no names
+        "s03-exception": dict(
+            answers={"egger_p": ("fit = sm.OLS(y / np.sqrt(v), sm.add_constant(1 / np.sqrt(v))).fit()\n"
+                                 'egger_p = fit.pvalues["const"]')},
+            expected={"test_egger_p": 0}),
+        # an endless loop: the search for the number of moderators never moves on to the next number
+        "s04-endless": dict(
+            answers={"chance_any": MODERATORS.format(step="pass  # forgot: fewest_moderators += 1")},
+            expected={"test_chance_any": 0}),
+        "s05-untouched": dict(untouched=True, expected={k: 0 for k in PS06_AUTO}),
+    },
+    loop_cell="chance_any",
+    mistake=("test_pooled_rr", "with its between-trial variance left negative"),
+)
+SPECS = {spec.name: spec for spec in (PS01, PS02, PS03, PS04, PS05, PS06)}
 
 
 def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -526,7 +586,8 @@ def test_manual_grading_feedback_and_export(run):
     assert any(phrase in html for phrase in ("that comparison cannot separate", "leaves at least one of the "
                                              "artefacts", "is not the Newcombe interval",
                                              "with the dispersion estimated",
-                                             "is not the hazard ratio of the patients still alive after month 13"))
+                                             "is not the hazard ratio of the patients still alive after month 13",
+                                             "was added only to the empty cell"))
     assert leaks(run.root / "feedback", hidden_tests_only=True) == []
     assert len(secret_lines(hidden_tests_only=True)) > 10
     nbgrader(run.root, "export", "--to", str(run.root / "grades.csv"))
