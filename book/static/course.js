@@ -24,13 +24,25 @@
     if (!width || width >= 560 || !layout.title || !layout.title.text) { return layout; }
     var out = JSON.parse(JSON.stringify(layout));
     var most = Math.max(20, Math.floor((width - 20) / 8.5));
-    var lines = [""];
-    out.title.text.split(" ").forEach(function (word) {
-      var last = lines.length - 1;
-      if (lines[last] && (lines[last] + " " + word).length > most) { lines.push(word); }
-      else { lines[last] = lines[last] ? lines[last] + " " + word : word; }
-    });
+    function wrap(text, size) {
+      var lines = [""];
+      text.split(" ").forEach(function (word) {
+        var last = lines.length - 1;
+        if (lines[last] && (lines[last] + " " + word).length > size) { lines.push(word); }
+        else { lines[last] = lines[last] ? lines[last] + " " + word : word; }
+      });
+      return lines;
+    }
+    var lines = wrap(out.title.text, most);
     out.title.text = lines.join("<br>");
+    var xTitle = out.xaxis && out.xaxis.title && out.xaxis.title.text;
+    var xLines = xTitle ? wrap(xTitle, Math.max(16, Math.floor((width - 60) / 10))) : [];
+    if (xLines.length > 1) {
+      out.xaxis.title.text = xLines.join("<br>");
+      out.xaxis.automargin = true;
+      out.margin = out.margin || {};
+      out.margin.b = (out.margin.b || 60) + 18 * (xLines.length - 1);
+    }
     out.title.yref = "container";
     out.title.y = 0.97;
     out.title.yanchor = "top";

@@ -284,7 +284,7 @@ def _series(source, background):
 
 SERIES_FIGURE = {
     "data": [
-        {"type": "bar", "x": ["Pooled single-arm rate", "Would improve anyway (assumed)"], "y": [0, 0],
+        {"type": "bar", "x": ["Pooled single-arm rate", "Improve anyway (assumed)"], "y": [0, 0],
          "marker": {"color": [COLORS["trial"], COLORS["out"]]}, "name": "Share",
          "error_y": {"type": "data", "symmetric": False, "array": [0, 0], "arrayminus": [0, 0], "color": "#222"},
          "hovertemplate": "%{x}: %{y:.0%}<extra></extra>"},
