@@ -146,7 +146,7 @@ def _landmark(effect, landmark, n_per_arm, followup, analysis):
         tests = survival.window_tests(counts, start, stop)
     found = float(np.mean(tests["logrank_p"] < 0.05)) if analysis != "best" else \
         float(np.mean(np.nanmin(free, axis=0) < 0.05))
-    null_best = float(np.mean(np.nanmin(_trials("none", n_per_arm, followup)[2], axis=0) < 0.05))
+    null_best = float(np.mean(np.nanmin(_null(n_per_arm, followup), axis=0) < 0.05))
     curves = _curves(counts, followup)
     p = float(tests["logrank_p"][0])
     return {
@@ -269,7 +269,6 @@ LANDMARK = Explorer(
 
 
 # ---------------------------------------------------------------- explorer 2
-@cache
 def _null(n_per_arm, followup):
     """P-values of every free window in REPS trials with no effect."""
     return _trials("none", n_per_arm, followup)[2]
@@ -279,15 +278,18 @@ FREE_FOLLOWUP = FOLLOWUP
 K_MAX = len([m for m in TRIED if m <= FREE_FOLLOWUP - 6])
 
 
+def _rows(k, sides):
+    """Rows of ``_windows``' p-values tried with ``k`` landmarks: the whole
+    follow-up, then the window after (and, with ``sides='both'``, before)
+    each of the first ``k`` landmarks in TRIED."""
+    return [0] + [1 + 2 * j + s for j in range(k) for s in ((0,) if sides == "after" else (0, 1))]
+
+
 def _many(k, sides, n_per_arm):
     free = _null(n_per_arm, FREE_FOLLOWUP)
-    # rows: whole follow-up, then (after, before) for each landmark in TRIED
-    rows = [0] + [1 + 2 * j + s for j in range(k) for s in ((0,) if sides == "after" else (0, 1))]
-    curve = []
-    for kk in range(K_MAX + 1):
-        r = [0] + [1 + 2 * j + s for j in range(kk) for s in ((0,) if sides == "after" else (0, 1))]
-        curve.append(float(np.mean(np.nanmin(free[r], axis=0) < 0.05)))
-    return {"chance": curve[k], "curve": curve, "tests": len(rows), "tried": ("a landmark at month " if k == 1 else "landmarks at months ") + ", ".join(map(str, TRIED[:k])),
+    curve = [float(np.mean(np.nanmin(free[_rows(kk, sides)], axis=0) < 0.05)) for kk in range(K_MAX + 1)]
+    tried = ("a landmark at month " if k == 1 else "landmarks at months ") + ", ".join(map(str, TRIED[:k]))
+    return {"chance": curve[k], "curve": curve, "tests": len(_rows(k, sides)), "tried": tried,
             "ratio": curve[k] / 0.05}
 
 

@@ -60,7 +60,6 @@ def _fewer(r):
 
 
 # ---------------------------------------------------------------- explorer 1
-VERDICT_WORDS = {key: text for key, text in intervals.VERDICTS.items()}
 
 
 def _interval(worthwhile, patients, scans):
@@ -137,7 +136,7 @@ INTERVAL = Explorer(
         Readout("As published", lambda f: f"{RR} ({LOW:.2f} to {HIGH:.2f})"),
         Readout("With these patients and scans", lambda f: f"{RR} ({f['low']:.2f} to {f['high']:.2f})"),
         Readout("Interval width on the log scale, compared with the trial's", lambda f: percent(f["factor"])),
-        Readout("What the interval allows", lambda f: VERDICT_WORDS[f["verdict"]]),
+        Readout("What the interval allows", lambda f: intervals.VERDICTS[f["verdict"]]),
     ],
     figure_template=INTERVAL_FIGURE,
     slots=[("data.2.x.0", lambda f: f["low"]), ("data.2.x.1", lambda f: f["high"]),
@@ -170,9 +169,9 @@ INTERVAL = Explorer(
 # ---------------------------------------------------------------- explorer 2
 RR_GRID = [round(x, 2) for x in np.arange(0.3, 1.0001, 0.05)]
 ENDPOINTS = {
-    "gel": ("enhancing lesions", RATE, None),
-    "relapse": ("relapses", FACTS["relapses_per_24wk"], None),
-    "progression": ("confirmed EDSS progression", FACTS["progression_24wk"], None),
+    "gel": ("enhancing lesions", RATE),
+    "relapse": ("relapses", FACTS["relapses_per_24wk"]),
+    "progression": ("confirmed EDSS progression", FACTS["progression_24wk"]),
 }
 DESIGN_WORDS = {
     "parallel": "MSC group against placebo group over the first 24 weeks, as MESEMS's primary analysis did",

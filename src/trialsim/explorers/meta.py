@@ -188,11 +188,12 @@ def _missing(effect, missing):
     full = pooling.pool(y, v)
     pub = pooling.pool(y[shown], v[shown])
     egger = pooling.egger_test(y[shown], v[shown])
+    shown_set, hidden_set = set(shown.tolist()), set(hidden.tolist())
     return {"estimate": pub["estimate"], "ci_low": pub["ci_low"], "ci_high": pub["ci_high"], "p": pub["p"],
             "all_estimate": full["estimate"], "egger_p": egger["p"], "truth": EFFECTS[effect][0],
             "true_rr": EFFECTS[effect][1], "k": len(shown), "n_all": N_FUNNEL,
-            "x_shown": [float(np.exp(y[j])) if j in set(shown) else None for j in range(N_FUNNEL)],
-            "x_hidden": [float(np.exp(y[j])) if j in set(hidden) else None for j in range(N_FUNNEL)],
+            "x_shown": [float(np.exp(y[j])) if j in shown_set else None for j in range(N_FUNNEL)],
+            "x_hidden": [float(np.exp(y[j])) if j in hidden_set else None for j in range(N_FUNNEL)],
             "drift": pub["estimate"] / full["estimate"], "significant": pub["p"] < 0.05,
             "all_significant": full["p"] < 0.05,
             "egger_text": "p < 0.01" if egger["p"] < 0.01 else f"p = {egger['p']:.2f}", "flagged": egger["p"] < 0.05}
