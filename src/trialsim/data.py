@@ -28,6 +28,13 @@ SCHEMAS: dict[str, list[str]] = {
     "mesems_summary": FACT_COLUMNS,
     "liver_summary": FACT_COLUMNS,
     "meta_summary": FACT_COLUMNS,
+    "marketing_success_rates": FACT_COLUMNS,
+    # the capstone's FICTIONAL trial, written for the course (see the data card)
+    "marketing_capstone": FACT_COLUMNS,
+    # the red flags of the drill, each with the chapter that teaches it
+    "marketing_flags": ["flag", "label", "chapter", "explanation"],
+    # claims for the drill: clinic and media quotations (one sentence each) and claims written for the course
+    "marketing_claims": ["claim", "kind", "text", "context", "cited", "flags"],
     # synthetic patients reproducing the phase II's published shares (see the data card)
     "progressive_ms_synthetic": ["patient", "group", "event"],
     # synthetic lesion counts reproducing MESEMS's published rate ratio and interval (see the data card)
