@@ -1,8 +1,10 @@
 /* Cells on Trial: the static front end.
  * Drives every [data-explorer] (precomputed states switched by native
- * controls), draws plotly figures from embedded JSON with the site's own
- * plotly.js, and gives self-check questions their feedback.  No kernel, no
- * network: everything it needs is in the page. */
+ * controls, preset from the address when a link asks for it), draws plotly
+ * figures from embedded JSON with the site's own plotly.js, gives self-check
+ * questions their feedback, scores the red-flag drill ([data-drill]) and
+ * opens the capstone's model appraisal ([data-appraisal]) after an attempt.
+ * No kernel, no network: everything it needs is in the page. */
 (function () {
   "use strict";
 
@@ -128,7 +130,128 @@
       el.addEventListener("input", update);
       el.addEventListener("change", update);
     });
+    var preset = applyPreset(root, data, controls);
     update();
+    if (preset) {
+      root.scrollIntoView();
+      controls[0].focus();
+    }
+  }
+
+  /* A link such as 01-celltop-spinal-cord.html?tsx=natural-recovery&design=2
+   * sets the named explorer's controls to those option indices (see
+   * trialsim.explorer.preset_link), and says so above the controls. */
+  function applyPreset(root, data, controls) {
+    var params = new URLSearchParams(window.location.search);
+    if (params.get("tsx") !== data.name) { return false; }
+    var set = 0;
+    controls.forEach(function (el, i) {
+      var raw = params.get(el.name);
+      if (raw === null) { return; }
+      var idx = parseInt(raw, 10);
+      if (!isNaN(idx) && idx >= 0 && idx < data.controls[i].size) { el.value = String(idx); set++; }
+    });
+    var note = document.createElement("p");
+    note.className = "tsx-preset";
+    note.setAttribute("role", "status");
+    note.textContent = set ? "The link you followed set " + set + (set === 1 ? " control" : " controls") +
+      " to the claim's numbers. Change any of them to explore further."
+      : "The link you followed named this explorer but no control it knows.";
+    root.insertBefore(note, root.querySelector(".tsx-controls"));
+    return true;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"]/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
+    });
+  }
+
+  /* The red-flag drill: the same scoring as trialsim.drill.Drill.score. */
+  function initDrill(root) {
+    var key = JSON.parse(root.querySelector("script.tsd-data").textContent);
+    var total = root.querySelector("[data-total]");
+    var results = {};
+    function summary() {
+      var checked = Object.keys(results).length, allRight = 0;
+      Object.keys(results).forEach(function (k) { if (results[k]) { allRight++; } });
+      total.textContent = "Claims checked: " + checked + " of " + Object.keys(key.claims).length +
+        "; every flag right on " + allRight + ".";
+      root.setAttribute("data-all-right", String(allRight));
+    }
+    root.querySelectorAll("fieldset[data-claim]").forEach(function (fs) {
+      var claim = fs.getAttribute("data-claim");
+      var feedback = fs.querySelector(".tsd-feedback");
+      fs.querySelector("button.tsd-check").addEventListener("click", function () {
+        var ticked = {};
+        fs.querySelectorAll('input[type="checkbox"]').forEach(function (box) { ticked[box.value] = box.checked; });
+        var truth = {};
+        key.claims[claim].forEach(function (f) { truth[f] = true; });
+        var missed = [], wrong = [];
+        key.flags.forEach(function (f) {
+          if (truth[f.key] && !ticked[f.key]) { missed.push(f); }
+          if (!truth[f.key] && ticked[f.key]) { wrong.push(f); }
+        });
+        var right = key.flags.length - missed.length - wrong.length;
+        var link = function (f) {
+          return '<a href="' + f.chapter + '.html">' + escapeHtml(f.taught) + "</a>";
+        };
+        var items = missed.map(function (f) {
+          return "<li>Missed: <strong>" + escapeHtml(f.label) + "</strong> (" + link(f) + "). " +
+            escapeHtml(f.why) + "</li>";
+        }).concat(wrong.map(function (f) {
+          return "<li>Not shown by this claim: <strong>" + escapeHtml(f.label) + "</strong> (" + link(f) + ").</li>";
+        }));
+        feedback.innerHTML = "<p><strong>" + right + " of " + key.flags.length + " flag decisions right.</strong>" +
+          (items.length ? "" : " All flags right.") + "</p>" + (items.length ? "<ul>" + items.join("") + "</ul>" : "");
+        fs.setAttribute("data-right", String(right));
+        fs.classList.toggle("tsx-answered-right", !items.length);
+        fs.classList.toggle("tsx-answered-wrong", items.length > 0);
+        results[claim] = !items.length;
+        summary();
+      });
+    });
+  }
+
+  /* The capstone checklist: the model appraisal opens once every item has an answer. */
+  function initAppraisal(root) {
+    var items = root.querySelectorAll("fieldset[data-item]");
+    var button = root.querySelector("button.tsa-open");
+    var status = root.querySelector("[data-status]");
+    function answered() {
+      var n = 0;
+      items.forEach(function (fs) { if (fs.querySelector('input[type="radio"]:checked')) { n++; } });
+      return n;
+    }
+    function refresh() {
+      var n = answered();
+      button.disabled = n < items.length;
+      if (!root.classList.contains("tsa-opened")) {
+        status.textContent = n < items.length
+          ? "Answered " + n + " of " + items.length + " items: answer every item to open the model appraisal."
+          : "Every item answered: open the model appraisal when you are ready.";
+      }
+    }
+    root.addEventListener("change", refresh);
+    button.addEventListener("click", function () {
+      var same = 0;
+      items.forEach(function (fs) {
+        var mine = fs.querySelector('input[type="radio"]:checked');
+        var model = fs.getAttribute("data-model");
+        var ok = mine && mine.value === model;
+        if (ok) { same++; }
+        var verdict = fs.querySelector(".tsa-verdict");
+        verdict.textContent = ok ? "You and the model appraisal agree." :
+          "The model appraisal differs: read its reasons.";
+        fs.querySelector(".tsa-model").hidden = false;
+        fs.classList.toggle("tsx-answered-right", !!ok);
+        fs.classList.toggle("tsx-answered-wrong", !ok);
+      });
+      root.classList.add("tsa-opened");
+      root.setAttribute("data-agree", String(same));
+      status.textContent = "Model appraisal open: you agree with it on " + same + " of " + items.length + " items.";
+    });
+    refresh();
   }
 
   function initFigure(holder) {
@@ -164,6 +287,8 @@
     });
     document.querySelectorAll(".tsx-plotly").forEach(initFigure);
     document.querySelectorAll(".tsx-question").forEach(initQuestion);
+    document.querySelectorAll("[data-drill]").forEach(initDrill);
+    document.querySelectorAll("[data-appraisal]").forEach(initAppraisal);
   }
 
   if (document.readyState === "loading") {

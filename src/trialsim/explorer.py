@@ -326,6 +326,33 @@ class Explorer:
             display(self.live())
 
 
+def preset_link(explorer: Explorer, from_page: str = "", **values) -> tuple[str, str]:
+    """A link that opens ``explorer``'s page with its controls set to
+    ``values`` (checked against the controls, so a stale link fails the
+    build), and a plain description of those settings: (href, description).
+
+    The address carries option indices (``?tsx=<name>&<control>=<index>``);
+    ``course.js`` reads them. ``from_page`` is the docname of the page the
+    link sits on, for a relative address."""
+    if not values:
+        raise ValueError(f"preset for {explorer.name!r}: give at least one control value")
+    by_name = {c.name: c for c in explorer.controls}
+    query, said = [f"tsx={explorer.name}"], []
+    for name, value in values.items():
+        if name not in by_name:
+            raise ValueError(f"explorer {explorer.name!r} has no control {name!r}: "
+                             f"its controls are {', '.join(by_name)}")
+        control = by_name[name]
+        index = control.index(value)
+        query.append(f"{name}={index}")
+        said.append(f"{control.label}: {control.options[index][0]}")
+    target = explorer.page
+    here = from_page.rsplit("/", 1)[0] if "/" in from_page else ""
+    there, leaf = (target.rsplit("/", 1) if "/" in target else ("", target))
+    prefix = "" if here == there else ("../" * (here.count("/") + 1 if here else 0)) + (f"{there}/" if there else "")
+    return f"{prefix}{leaf}.html?{'&'.join(query)}#tsx-{explorer.name}", "; ".join(said)
+
+
 def state_from_payload(payload: dict, choice: Sequence[int]) -> dict:
     """What the static page shows for control option indices ``choice``:
     the readout strings, the slot values and the conclusion, decoded from the

@@ -46,3 +46,20 @@ def series_slots(trace: int, key: str, n: int, axis: str = "y") -> list:
     fact ``key`` (a list or array of length ``n``): a curve that moves with
     the controls."""
     return [(f"data.{trace}.{axis}.{i}", (lambda i: lambda f: f[key][i])(i)) for i in range(n)]
+
+
+def share_bars(title: str, x_title: str, labels: list[str], colors: list[str], y_title: str, *,
+               name: str = "Share", height: int = 380, whisker: dict | None = None, **trace) -> dict:
+    """A bar chart of shares (0 to 100 %) with asymmetric error bars whose
+    values are slots (``data.0.y.i``, ``data.0.error_y.array.i`` and
+    ``...arrayminus.i``): a rate with its interval, one bar per group."""
+    zeros = [0] * len(labels)
+    return {
+        "data": [{"type": "bar", "x": labels, "y": list(zeros), "marker": {"color": colors}, "name": name,
+                  "error_y": {"type": "data", "symmetric": False, "array": list(zeros),
+                              "arrayminus": list(zeros), "color": "#222", **(whisker or {})},
+                  "hovertemplate": "%{x}: %{y:.0%}<extra></extra>", **trace}],
+        "layout": layout(title, {"title": {"text": x_title}},
+                         {"title": {"text": y_title}, "range": [0, 1], "tickformat": ".0%", "gridcolor": "#ddd"},
+                         height=height),
+    }

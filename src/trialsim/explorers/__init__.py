@@ -15,6 +15,8 @@ MODULES = [
     "trialsim.explorers.mesems",
     "trialsim.explorers.liver",
     "trialsim.explorers.meta",
+    "trialsim.explorers.marketing",
+    "trialsim.explorers.capstone",
 ]
 
 

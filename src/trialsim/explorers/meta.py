@@ -283,20 +283,10 @@ def _series(source, background):
             "published_ci": source == "sci", "covers": background >= low}
 
 
-SERIES_FIGURE = {
-    "data": [
-        {"type": "bar", "x": ["Pooled single-arm rate", "Improve anyway (assumed)"], "y": [0, 0],
-         "marker": {"color": [COLORS["trial"], COLORS["out"]]}, "name": "Share",
-         "error_y": {"type": "data", "symmetric": False, "array": [0, 0], "arrayminus": [0, 0], "color": "#222"},
-         "hovertemplate": "%{x}: %{y:.0%}<extra></extra>"},
-    ],
-    "layout": figures.layout(
-        "A pooled improvement rate against the improvement expected without cells",
-        {"title": {"text": "What is shown"}},
-        {"title": {"text": "Share of patients"}, "range": [0, 1], "tickformat": ".0%", "gridcolor": "#ddd"},
-        height=380,
-    ),
-}
+SERIES_FIGURE = figures.share_bars(
+    "A pooled improvement rate against the improvement expected without cells", "What is shown",
+    ["Pooled single-arm rate", "Improve anyway (assumed)"], [COLORS["trial"], COLORS["out"]], "Share of patients",
+)
 
 SERIES_EXPLORER = Explorer(
     name="meta-case-series",
