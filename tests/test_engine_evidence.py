@@ -185,3 +185,29 @@ def test_preset_link_refuses_what_the_explorer_does_not_have():
         preset_link(explorer, "")
     with pytest.raises(ValueError, match="model rating"):
         appraisal.Item("x", "q", "l", "fine", "r")
+
+
+def test_live_drill_and_checklist_work_in_jupyterlab():
+    import ipywidgets as W
+
+    box = marketing.DRILL.live()
+    claim = marketing.DRILL.claims[0]
+    for key in claim.flags:
+        box.boxes[claim.key][key].value = True
+    button, out = box.children[3], box.children[4]
+    assert isinstance(button, W.Button)
+    button.click()
+    assert "10 of 10 flag decisions right" in out.value and "All flags right." in out.value
+    box.boxes[claim.key]["mechanism"].value = True
+    button.click()
+    assert "9 of 10" in out.value and "Not shown by this claim: A mechanism offered as proof" in out.value
+
+    live = capstone.CHECKLIST.live()
+    assert live.button.disabled
+    for key, picker in live.pickers.items():
+        picker.value = "concern"
+    assert not live.button.disabled
+    live.button.click()
+    status = live.children[-2].value
+    agree = capstone.CHECKLIST.agreement({k: "concern" for k in live.pickers})["agree"]
+    assert f"on {agree} of {len(live.pickers)} items" in status
