@@ -374,7 +374,70 @@ PS06 = Spec(
     loop_cell="chance_any",
     mistake=("test_pooled_rr", "with its between-trial variance left negative"),
 )
-SPECS = {spec.name: spec for spec in (PS01, PS02, PS03, PS04, PS05, PS06)}
+# ps07-marketing. The commonest mistakes: the likelihood ratios multiplied into the probability instead of
+# the odds, a red flag missed (only the hidden checks see it), and the rule of three's 3 / rate taken for the
+# exact number of patients.
+PS07_AUTO = {"test_early_evidence": 2, "test_rct": 2, "test_studies_needed": 2, "test_surfer_flags": 1,
+             "test_review_flags": 1, "test_fee_flags": 1, "test_patients_needed": 2}
+PS07 = Spec(
+    name="ps07-marketing",
+    data_call='data.facts("marketing_success_rates")',
+    auto=PS07_AUTO,
+    manual={"patient_reply": 5},
+    right={
+        "early_evidence": ('prior_odds = facts["loa_phase1"] / (1 - facts["loa_phase1"])\n'
+                           'odds_early = prior_odds * facts["lr_mouse"] * facts["lr_phase1"] '
+                           '* facts["lr_open_label"]\n'
+                           "p_early = odds_early / (1 + odds_early)"),
+        # the numbers typed in, and the odds of question 1 taken again rather than p_early
+        "rct": ("lr_rct = 0.8 / 0.025\n"
+                "odds_rct = prior_odds * 1.5 * 1.2 * 1.5 * lr_rct\n"
+                "p_rct = odds_rct / (1 + odds_rct)"),
+        # logarithms for one count, a loop for the other
+        "studies_needed": ("studies_needed = math.floor(math.log(0.9 / 0.1 / prior_odds) / math.log(1.5)) + 1\n"
+                           "rcts_needed, o = 0, prior_odds\n"
+                           "while o / (1 + o) <= 0.9:\n"
+                           "    o *= lr_rct\n"
+                           "    rcts_needed += 1"),
+        "surfer_flags": 'surfer_flags = {"testimonial", "single_patient", "no_control"}',
+        "review_flags": 'review_flags = {"sales_framing", "safety_meta_as_benefit"}',
+        "fee_flags": 'fee_flags = frozenset(["no_control", "pay_to_join"])  # a frozenset is accepted',
+        "patients_needed": ("rate = 1 / 200\n"
+                            'chance_in_celltop = 1 - (1 - rate) ** celltop["n_enrolled"]\n'
+                            "patients_needed = math.ceil(math.log(1 - 0.95) / math.log(1 - rate))"),
+    },
+    students={
+        "s01-right": dict(answers={}, expected={}),
+        # plausible mistakes: the probability times the likelihood ratios, the surfer's headline with its
+        # missing control arm left out of its flags, and the rule of three for the patients needed
+        "s02-wrong": dict(
+            answers={"early_evidence": ('prior_odds = facts["loa_phase1"] / (1 - facts["loa_phase1"])\n'
+                                        'p_early = facts["loa_phase1"] * facts["lr_mouse"] * facts["lr_phase1"] '
+                                        '* facts["lr_open_label"]'),
+                     "surfer_flags": 'surfer_flags = {"testimonial", "single_patient"}',
+                     "patients_needed": ("rate = 1 / 200\n"
+                                         'chance_in_celltop = 1 - (1 - rate) ** celltop["n_enrolled"]\n'
+                                         "patients_needed = round(3 / rate)")},
+            expected={"test_early_evidence": 0, "test_surfer_flags": 0, "test_patients_needed": 0}),
+        # a cell that raises: a set built from two arguments instead of one collection
+        "s03-exception": dict(
+            answers={"fee_flags": 'fee_flags = set("pay_to_join", "no_control")'},
+            expected={"test_fee_flags": 0}),
+        # an endless loop: the odds of the next study are computed but never kept
+        "s04-endless": dict(
+            answers={"studies_needed": ("studies_needed, odds_now = 0, prior_odds\n"
+                                        "while odds_now / (1 + odds_now) <= 0.9:\n"
+                                        "    studies_needed += 1\n"
+                                        '    odds_next = odds_now * facts["lr_open_label"]\n'
+                                        "    # forgot: odds_now = odds_next\n"
+                                        "rcts_needed = 2")},
+            expected={"test_studies_needed": 0}),
+        "s05-untouched": dict(untouched=True, expected={k: 0 for k in PS07_AUTO}),
+    },
+    loop_cell="studies_needed",
+    mistake=("test_early_evidence", "you multiplied the probability by the likelihood ratios"),
+)
+SPECS = {spec.name: spec for spec in (PS01, PS02, PS03, PS04, PS05, PS06, PS07)}
 
 
 def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -587,7 +650,8 @@ def test_manual_grading_feedback_and_export(run):
                                              "artefacts", "is not the Newcombe interval",
                                              "with the dispersion estimated",
                                              "is not the hazard ratio of the patients still alive after month 13",
-                                             "was added only to the empty cell"))
+                                             "was added only to the empty cell",
+                                             "is not the set of red flags this claim shows"))
     assert leaks(run.root / "feedback", hidden_tests_only=True) == []
     assert len(secret_lines(hidden_tests_only=True)) > 10
     nbgrader(run.root, "export", "--to", str(run.root / "grades.csv"))
@@ -741,8 +805,16 @@ def test_grading_state_stays_out_of_git_and_the_book():
     assert {"solutions", "exercises", "submitted", "autograded", "feedback", "downloaded", "my-work"} <= excluded
 
 
+# The capstone's exercise is the written appraisal on its page, marked with a problem set's rubric
+CAPSTONE = ("08-capstone-appraisal.md", "solutions/ps07-marketing/GRADING.md")
+
+
 def test_every_chapter_has_a_problem_set():
     for chapter in sorted((REPO / "chapters").glob("[0-9][0-9]-*.md")):
+        if chapter.name == CAPSTONE[0]:
+            assert CAPSTONE[1] in chapter.read_text(), f"{chapter.name} should name its rubric {CAPSTONE[1]}"
+            assert (REPO / CAPSTONE[1]).is_file(), f"{CAPSTONE[1]} is missing"
+            continue
         number = chapter.name[:2]
         sets = sorted((REPO / "solutions").glob(f"ps{number}-*/ps{number}-*.ipynb"))
         assert sets, f"chapter {chapter.name} has no problem set solutions/ps{number}-<slug>/"
