@@ -25,6 +25,8 @@ STARTS = {
     "rare": ("Rare diseases", FACTS["loa_rare"]),
 }
 STEPS = ["Base rate", "Mouse study", "Phase I, no control", "Small open-label study", "Blinded randomised trial"]
+# the bars' labels, broken so that they stay horizontal on a phone
+STEP_LABELS = ["Base<br>rate", "Mouse<br>study", "Phase I,<br>no control", "Open-label<br>study", "Blinded<br>trial"]
 RCT = {
     "none": "Not done yet",
     "positive": "Positive (p < 0.05, in favour)",
@@ -75,21 +77,21 @@ def _ratio_text(x: float) -> str:
 
 FIGURE = {
     "data": [
-        {"type": "bar", "x": STEPS, "y": [0] * len(STEPS), "name": "Probability the treatment works",
+        {"type": "bar", "x": STEP_LABELS, "y": [0] * len(STEPS), "name": "Probability the treatment works",
+         "customdata": STEPS,
          "marker": {"color": ["#6b6b6b", "#8fa9c4", "#8fa9c4", "#8fa9c4", "#1f5f99"]},
          "texttemplate": "%{y:.0%}", "textposition": "outside", "cliponaxis": False,
-         "hovertemplate": "After the %{x}: %{y:.1%}<extra></extra>"},
+         "hovertemplate": "%{customdata}: %{y:.1%}<extra></extra>"},
     ],
     "layout": figures.layout(
         "The probability that the treatment works, as evidence is added",
         {"title": {"text": "Evidence added, in order (a step not done leaves the bar unchanged)"},
-         "automargin": True},
-        {"title": {"text": "Probability the treatment works"}, "range": [0, 1.08], "tickformat": ".0%",
+         "automargin": True, "tickangle": 0},
+        {"title": {"text": "Probability it works"}, "range": [0, 1.08], "tickformat": ".0%",
          "gridcolor": "#ddd"},
         height=400,
-        shapes=[figures.hline(BAR, f"{BAR:.0%}: the course's bar for offering it outside a trial")[0]],
-        annotations=[figures.hline(BAR, f"{BAR:.0%}: the course's bar for offering it outside a trial",
-                                   x=0)[1]],
+        shapes=[figures.hline(BAR, f"{BAR:.0%}: bar for use outside a trial")[0]],
+        annotations=[figures.hline(BAR, f"{BAR:.0%}: bar for use outside a trial", x=0)[1]],
     ),
 }
 
