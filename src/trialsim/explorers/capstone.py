@@ -52,7 +52,8 @@ def _simulate(endpoint, analysed, correction):
     threshold = 0.05 / LOOKS if correction == "bonferroni" else 0.05
     lo_a, hi_a = proportions.confint(a, n_a, method="wilson")
     lo_b, hi_b = proportions.confint(b, n_b, method="wilson")
-    return {"n_tests": LOOKS, "points": f"{low * 100:+.0f} to {high * 100:+.0f} points", "a": a, "n_a": n_a, "b": b, "n_b": n_b, "share_a": a / n_a, "share_b": b / n_b,
+    return {"n_tests": LOOKS, "points": f"{low * 100:+.0f} to {high * 100:+.0f} percentage points",
+            "a": a, "n_a": n_a, "b": b, "n_b": n_b, "share_a": a / n_a, "share_b": b / n_b,
             "diff": a / n_a - b / n_b, "low": low, "high": high, "p": p, "threshold": threshold,
             "significant": p < threshold, "ci_a": (lo_a, hi_a), "ci_b": (lo_b, hi_b)}
 
@@ -61,7 +62,6 @@ FIGURE = figures.share_bars(
     "VELTRA-1 (fictional): share improved in each arm, with 95% intervals", "Arm of the fictional trial",
     ["Cells", "Rehabilitation alone"], [COLORS["cells"], COLORS["control"]], "Patients improved",
     name="Share improved", height=360, whisker={"thickness": 2, "width": 10},
-    texttemplate="%{y:.0%}", textposition="inside", insidetextanchor="start",
 )
 
 
@@ -92,7 +92,7 @@ NUMBERS = Explorer(
     readouts=[
         Readout("Improved with cells", lambda f: f"{f['a']} of {f['n_a']} ({percent(f['share_a'])})"),
         Readout("Improved with rehabilitation alone", lambda f: f"{f['b']} of {f['n_b']} ({percent(f['share_b'])})"),
-        Readout("Difference (95% CI)", lambda f: f"{f['diff'] * 100:+.0f} percentage points ({f['points']})"),
+        Readout("Difference (95% CI)", lambda f: f"{f['diff'] * 100:+.0f} ({f['points']})"),
         Readout("Fisher's exact p (two-sided)", lambda f: f"{f['p']:.2f}"),
         Readout("Threshold for 'significant'", lambda f: f"{f['threshold']:.2g}"),
     ],
@@ -180,7 +180,9 @@ CHECKLIST = Appraisal(
              f"No. The registered primary, at least 5 motor points at 12 months, shows {PRIMARY['a']} of "
              f"{PRIMARY['n_a']} against {PRIMARY['b']} of {PRIMARY['n_b']} (p = {PRIMARY['p']:.2f}). The headline "
              f"uses an AIS grade at 6 months, one of {FACTS['outcomes']} outcomes.",
-             [Link("What VELTRA-1's numbers allow (this page)", "#tsx-capstone-numbers")]),
+             [Link("What VELTRA-1's numbers allow (this page)", "#tsx-capstone-numbers"),
+              _link(progressive_ms.LOOKS, "Two endpoints, report whichever wins (chapter 3)", k=2,
+                    correction="none")]),
         Item("size", "Size and power: could a trial this small find a realistic effect?",
              "Set the explorer to 20 patients per arm and a realistic effect.",
              "concern",
@@ -204,7 +206,9 @@ CHECKLIST = Appraisal(
              "concern",
              "Registered four months after the first patient was enrolled, so the plan was not fixed in public "
              "before the trial began; the headline outcome is not the registered primary.",
-             [_section("04-mesems", "what-happened-next", "MESEMS and a retrospective registration (chapter 4)")]),
+             [_section("04-mesems", "what-happened-next", "MESEMS and a retrospective registration (chapter 4)"),
+              _link(liver.LANDMARK, "An analysis chosen after the data are in (chapter 5)", effect="none",
+                    analysis="best")]),
         Item("attrition", "Attrition: were all randomised patients analysed?",
              "Who left, from which arm, and why?",
              "concern",

@@ -26,7 +26,7 @@ STARTS = {
 }
 STEPS = ["Base rate", "Mouse study", "Phase I, no control", "Small open-label study", "Blinded randomised trial"]
 # the bars' labels, broken so that they stay horizontal on a phone
-STEP_LABELS = ["Base<br>rate", "Mouse<br>study", "Phase I,<br>no control", "Open-label<br>study", "Blinded<br>trial"]
+STEP_LABELS = ["Base rate", "Mouse study", "Phase I,<br>no control", "Open-label<br>study", "Blinded<br>trial"]
 RCT = {
     "none": "Not done yet",
     "positive": "Positive (p < 0.05, in favour)",
@@ -75,23 +75,27 @@ def _ratio_text(x: float) -> str:
     return f"{x:.2f}" if x < 10 else f"{x:,.0f}"
 
 
+THRESHOLD_LINE = {"type": "line", "xref": "x", "yref": "paper", "x0": BAR, "x1": BAR, "y0": 0, "y1": 1,
+                  "line": {"color": figures.GREEN, "width": 2, "dash": "dash"}}
+THRESHOLD_LABEL = {"xref": "x", "yref": "paper", "x": BAR, "y": 1, "xanchor": "right", "yanchor": "bottom",
+                   "showarrow": False, "text": f"{BAR:.0%}: bar for use outside a trial",
+                   "font": {"color": figures.GREEN, "size": 12}}
+
 FIGURE = {
     "data": [
-        {"type": "bar", "x": STEP_LABELS, "y": [0] * len(STEPS), "name": "Probability the treatment works",
-         "customdata": STEPS,
+        {"type": "bar", "orientation": "h", "y": STEP_LABELS, "x": [0] * len(STEPS),
+         "name": "Probability the treatment works", "customdata": STEPS,
          "marker": {"color": ["#6b6b6b", "#8fa9c4", "#8fa9c4", "#8fa9c4", "#1f5f99"]},
-         "texttemplate": "%{y:.0%}", "textposition": "outside", "cliponaxis": False,
-         "hovertemplate": "%{customdata}: %{y:.1%}<extra></extra>"},
+         "texttemplate": "%{x:.0%}", "textposition": "outside", "cliponaxis": False,
+         "hovertemplate": "%{customdata}: %{x:.1%}<extra></extra>"},
     ],
     "layout": figures.layout(
         "The probability that the treatment works, as evidence is added",
-        {"title": {"text": "Evidence added, in order (a step not done leaves the bar unchanged)"},
-         "automargin": True, "tickangle": 0},
-        {"title": {"text": "Probability it works"}, "range": [0, 1.08], "tickformat": ".0%",
+        {"title": {"text": "Probability it works"}, "range": [0, 1.12], "tickformat": ".0%",
          "gridcolor": "#ddd"},
-        height=400,
-        shapes=[figures.hline(BAR, f"{BAR:.0%}: bar for use outside a trial")[0]],
-        annotations=[figures.hline(BAR, f"{BAR:.0%}: bar for use outside a trial", x=0)[1]],
+        {"title": {"text": "Evidence, added from the top"}, "autorange": "reversed", "automargin": True},
+        height=420, margin={"l": 130},
+        shapes=[THRESHOLD_LINE], annotations=[THRESHOLD_LABEL],
     ),
 }
 
@@ -122,8 +126,9 @@ EVIDENCE = Explorer(
     name="marketing-evidence",
     title="From a plausible mechanism to a treatment that works",
     page="chapters/07-mechanism-to-marketing",
-    figure_label=("Bar chart: the probability that the treatment works at the base rate and after each piece of "
-                  "evidence, with a dashed line at the course's bar for offering it outside a trial."),
+    figure_label=("Horizontal bar chart: the probability that the treatment works at the base rate and after each "
+                  "piece of evidence, from the top, with a dashed line at the course's bar for offering it outside "
+                  "a trial."),
     note=(f"Base rates: the share of candidates reaching FDA approval from phase I, 2011 to 2020 (BIO, Informa "
           f"Pharma Intelligence and QLS Advisors, 2021). The likelihood ratios of the early studies are the "
           f"course's illustration; the blinded trial's is its power divided by its one-sided significance level "
@@ -152,7 +157,7 @@ EVIDENCE = Explorer(
                 lambda f: f"{_ratio_text(f['lr_positive'])} / {f['lr_negative']:.2f}"),
     ],
     figure_template=FIGURE,
-    slots=figures.series_slots(0, "path", len(STEPS)),
+    slots=figures.series_slots(0, "path", len(STEPS), axis="x"),
     rules=RULES,
 )
 
