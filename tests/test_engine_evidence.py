@@ -106,6 +106,11 @@ def test_drill_scores_name_every_missed_and_wrong_flag():
         d.score("media-surfer", ["miracle"])
     with pytest.raises(ValueError, match="has no claim 'nope'"):
         d.score("nope", [])
+    with pytest.raises(ValueError, match="give either claim_keys or kinds"):
+        drill.Drill("x", "x")
+    with pytest.raises(ValueError, match="unknown kind"):
+        drill.Drill("x", "x", kinds=("blog",))
+    assert [c.key for c in drill.Drill("x", "x", claim_keys=["media-surfer"]).claims] == ["media-surfer"]
 
 
 def test_drill_html_marks_course_written_claims_and_embeds_the_key():

@@ -97,18 +97,28 @@ def load_claims(flags: dict[str, Flag] | None = None) -> dict[str, Claim]:
 
 @dataclass
 class Drill:
+    """The claims of the given ``kinds`` (in the data's order), or those named
+    in ``claim_keys``."""
+
     name: str
     title: str
-    claim_keys: Sequence[str]
+    claim_keys: Sequence[str] = ()
+    kinds: Sequence[str] = ()
     intro: str = ""
 
     def __post_init__(self):
+        if bool(self.claim_keys) == bool(self.kinds):
+            raise ValueError(f"drill {self.name!r}: give either claim_keys or kinds")
+        unknown = sorted(set(self.kinds) - set(KINDS))
+        if unknown:
+            raise ValueError(f"drill {self.name!r}: unknown kind(s) {', '.join(unknown)}; kinds are {', '.join(KINDS)}")
         self.flags = load_flags()
         every = load_claims(self.flags)
         missing = [k for k in self.claim_keys if k not in every]
         if missing:
             raise ValueError(f"drill {self.name!r}: no claim(s) {', '.join(missing)} in marketing_claims.csv")
-        self.claims = [every[k] for k in self.claim_keys]
+        self.claims = ([every[k] for k in self.claim_keys] if self.claim_keys
+                       else [c for c in every.values() if c.kind in self.kinds])
 
     def claim(self, key: str) -> Claim:
         for c in self.claims:

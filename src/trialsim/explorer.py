@@ -29,6 +29,7 @@ import itertools
 import json
 import math
 import os
+import posixpath
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -346,11 +347,8 @@ def preset_link(explorer: Explorer, from_page: str = "", **values) -> tuple[str,
         index = control.index(value)
         query.append(f"{name}={index}")
         said.append(f"{control.label}: {control.options[index][0]}")
-    target = explorer.page
-    here = from_page.rsplit("/", 1)[0] if "/" in from_page else ""
-    there, leaf = (target.rsplit("/", 1) if "/" in target else ("", target))
-    prefix = "" if here == there else ("../" * (here.count("/") + 1 if here else 0)) + (f"{there}/" if there else "")
-    return f"{prefix}{leaf}.html?{'&'.join(query)}#tsx-{explorer.name}", "; ".join(said)
+    href = posixpath.relpath(explorer.page, posixpath.dirname(from_page) or ".")
+    return f"{href}.html?{'&'.join(query)}#tsx-{explorer.name}", "; ".join(said)
 
 
 def state_from_payload(payload: dict, choice: Sequence[int]) -> dict:

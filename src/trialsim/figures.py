@@ -7,6 +7,9 @@ figures look alike and a change of style is made once.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
+
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 14, "color": "#222"}
 GREEN = "#2b7a3d"
 
@@ -48,18 +51,78 @@ def series_slots(trace: int, key: str, n: int, axis: str = "y") -> list:
     return [(f"data.{trace}.{axis}.{i}", (lambda i: lambda f: f[key][i])(i)) for i in range(n)]
 
 
+def _fact(key: str | Callable) -> Callable:
+    """A slot's value: a fact named ``key``, or ``key`` itself if it is a function of the facts."""
+    return key if callable(key) else (lambda f: f[key])
+
+
+def curve_with_choice(curve: str, n: int, x: str | Callable, y: str | Callable) -> list:
+    """Slots for a curve in trace 0 (the fact ``curve``, ``n`` values) and the
+    learner's setting marked on it in trace 1 (one point at ``x``, ``y``)."""
+    return [*series_slots(0, curve, n), ("data.1.x.0", _fact(x)), ("data.1.y.0", _fact(y))]
+
+
+def log_axis(title: str, low: float, high: float, ticks: Sequence[float], *, labelled: bool = True) -> dict:
+    """A log-scale axis for ratios from ``low`` to ``high``, ticked at
+    ``ticks`` (labelled as plain numbers unless ``labelled`` is False)."""
+    axis = {"title": {"text": title}, "type": "log", "range": [math.log10(low), math.log10(high)],
+            "tickvals": list(ticks)}
+    if labelled:
+        axis["ticktext"] = [f"{t:g}" for t in ticks]
+    axis["gridcolor"] = "#eee"
+    return axis
+
+
+def chance_bars(title: str, x_title: str, xs: list, y_title: str, y_max: float, *, color: str,
+                hover: str, name: str = "Chance of at least one p < 0.05",
+                chosen_hover: str = "your choice: %{y:.0%}<extra></extra>", xaxis: dict | None = None,
+                planned: bool = True, margin: dict | None = None, **more) -> dict:
+    """The chance of at least one p < 0.05 (or below alpha) against the number
+    of tests tried: light bars for every number (trace 0), the learner's
+    number highlighted over them (trace 1, see ``curve_with_choice``) and,
+    if ``planned``, a dashed line at the 5 % of one planned test."""
+    extra = {"barmode": "overlay"}
+    if planned:
+        five = hline(0.05, "5%: one planned test")
+        extra.update(shapes=[five[0]], annotations=[{**five[1], "bgcolor": "rgba(255,255,255,0.85)"}])
+    extra.update(more)
+    return {
+        "data": [
+            {"type": "bar", "x": list(xs), "y": [0] * len(xs), "marker": {"color": "#9fb8d3"}, "name": name,
+             "hovertemplate": hover},
+            {"type": "bar", "x": [xs[0]], "y": [0], "marker": {"color": color}, "name": "Your choice",
+             "hovertemplate": chosen_hover},
+        ],
+        "layout": layout(title, {"title": {"text": x_title}, **(xaxis or {"dtick": 1})},
+                         {"title": {"text": y_title}, "range": [0, y_max], "tickformat": ".0%",
+                          "gridcolor": "#ddd"},
+                         margin=margin, **extra),
+    }
+
+
 def share_bars(title: str, x_title: str, labels: list[str], colors: list[str], y_title: str, *,
-               name: str = "Share", height: int = 380, whisker: dict | None = None, **trace) -> dict:
-    """A bar chart of shares (0 to 100 %) with asymmetric error bars whose
-    values are slots (``data.0.y.i``, ``data.0.error_y.array.i`` and
-    ``...arrayminus.i``): a rate with its interval, one bar per group."""
+               name: str = "Share", height: int = 380, whisker: dict | None = None) -> dict:
+    """A bar chart of shares (0 to 100 %) with asymmetric error bars, one bar
+    per group; ``share_slots`` fills it."""
     zeros = [0] * len(labels)
     return {
         "data": [{"type": "bar", "x": labels, "y": list(zeros), "marker": {"color": colors}, "name": name,
                   "error_y": {"type": "data", "symmetric": False, "array": list(zeros),
                               "arrayminus": list(zeros), "color": "#222", **(whisker or {})},
-                  "hovertemplate": "%{x}: %{y:.0%}<extra></extra>", **trace}],
+                  "hovertemplate": "%{x}: %{y:.0%}<extra></extra>"}],
         "layout": layout(title, {"title": {"text": x_title}},
                          {"title": {"text": y_title}, "range": [0, 1], "tickformat": ".0%", "gridcolor": "#ddd"},
                          height=height),
     }
+
+
+def share_slots(bars: Sequence[tuple[str, str | None, str | None]]) -> list:
+    """Slots for ``share_bars``: one (share, low, high) triple of fact names
+    per bar; a bar whose low is None has no whisker. The shares come first,
+    then each whisker's length above and below its share."""
+    slots = [(f"data.0.y.{i}", _fact(share)) for i, (share, _, _) in enumerate(bars)]
+    for i, (share, low, high) in enumerate(bars):
+        if low is not None:
+            slots += [(f"data.0.error_y.array.{i}", lambda f, s=share, h=high: f[h] - f[s]),
+                      (f"data.0.error_y.arrayminus.{i}", lambda f, s=share, lo=low: f[s] - f[lo])]
+    return slots

@@ -55,7 +55,7 @@ def _simulate(endpoint, analysed, correction):
     return {"n_tests": LOOKS, "points": f"{low * 100:+.0f} to {high * 100:+.0f} percentage points",
             "a": a, "n_a": n_a, "b": b, "n_b": n_b, "share_a": a / n_a, "share_b": b / n_b,
             "diff": a / n_a - b / n_b, "low": low, "high": high, "p": p, "threshold": threshold,
-            "significant": p < threshold, "ci_a": (lo_a, hi_a), "ci_b": (lo_b, hi_b)}
+            "significant": p < threshold, "low_a": lo_a, "high_a": hi_a, "low_b": lo_b, "high_b": hi_b}
 
 
 FIGURE = figures.share_bars(
@@ -63,11 +63,6 @@ FIGURE = figures.share_bars(
     ["Cells", "Rehabilitation alone"], [COLORS["cells"], COLORS["control"]], "Patients improved",
     name="Share improved", height=360, whisker={"thickness": 2, "width": 10},
 )
-
-
-def _whisker(key, i, side):
-    return lambda f: (f[key][1] - f[f"share_{'a' if i == 0 else 'b'}"]) if side == "up" else \
-        (f[f"share_{'a' if i == 0 else 'b'}"] - f[key][0])
 
 
 NUMBERS = Explorer(
@@ -97,11 +92,7 @@ NUMBERS = Explorer(
         Readout("Threshold for 'significant'", lambda f: f"{f['threshold']:.2g}"),
     ],
     figure_template=FIGURE,
-    slots=[("data.0.y.0", lambda f: f["share_a"]), ("data.0.y.1", lambda f: f["share_b"]),
-           ("data.0.error_y.array.0", _whisker("ci_a", 0, "up")),
-           ("data.0.error_y.array.1", _whisker("ci_b", 1, "up")),
-           ("data.0.error_y.arrayminus.0", _whisker("ci_a", 0, "down")),
-           ("data.0.error_y.arrayminus.1", _whisker("ci_b", 1, "down"))],
+    slots=figures.share_slots([("share_a", "low_a", "high_a"), ("share_b", "low_b", "high_b")]),
     rules=Rules(
         Rule("p = {p:.2f} is below {threshold:.2g}, but only for the patients who stayed, on the endpoint the "
              "press release chose, and the difference could be anything from {points}: a fair reading needs "
@@ -128,7 +119,7 @@ EXPLORERS = [NUMBERS]
 DRILL = drill.Drill(
     name="capstone-flags",
     title="Red flags in the press release",
-    claim_keys=[c.key for c in drill.load_claims().values() if c.kind == "capstone"],
+    kinds=("capstone",),
     intro="The four sentences of the fictional press release, for the drill of chapter 7.",
 )
 

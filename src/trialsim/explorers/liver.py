@@ -293,22 +293,11 @@ def _many(k, sides, n_per_arm):
             "ratio": curve[k] / 0.05}
 
 
-FIVE = figures.hline(0.05, "5%: one planned test")
-MANY_FIGURE = {
-    "data": [
-        {"type": "bar", "x": list(range(K_MAX + 1)), "y": [0] * (K_MAX + 1), "marker": {"color": "#9fb8d3"},
-         "name": "Chance of at least one p < 0.05", "hovertemplate": "%{x} landmarks: %{y:.0%}<extra></extra>"},
-        {"type": "bar", "x": [0], "y": [0], "marker": {"color": "#1f5f99"}, "name": "Your choice",
-         "hovertemplate": "your choice: %{y:.0%}<extra></extra>"},
-    ],
-    "layout": figures.layout(
-        "With no effect at all: the chance that some window 'finds' one",
-        {"title": {"text": "Landmarks tried besides the whole follow-up"}, "dtick": 1},
-        {"title": {"text": "At least one p < 0.05"}, "range": [0, 0.5], "tickformat": ".0%", "gridcolor": "#ddd"},
-        barmode="overlay",
-        shapes=[FIVE[0]], annotations=[{**FIVE[1], "bgcolor": "rgba(255,255,255,0.85)"}],
-    ),
-}
+MANY_FIGURE = figures.chance_bars(
+    "With no effect at all: the chance that some window 'finds' one", "Landmarks tried besides the whole follow-up",
+    list(range(K_MAX + 1)), "At least one p < 0.05", 0.5, color="#1f5f99",
+    hover="%{x} landmarks: %{y:.0%}<extra></extra>",
+)
 
 MANY = Explorer(
     name="liver-many-windows",
@@ -335,8 +324,7 @@ MANY = Explorer(
         Readout("Compared with one planned test", lambda f: f"{f['ratio']:.1f} times the 5%"),
     ],
     figure_template=MANY_FIGURE,
-    slots=[*figures.series_slots(0, "curve", K_MAX + 1),
-           ("data.1.x.0", lambda f: f["k"]), ("data.1.y.0", lambda f: f["chance"])],
+    slots=figures.curve_with_choice("curve", K_MAX + 1, "k", "chance"),
     rules=Rules(
         Rule("One planned analysis of the whole follow-up 'finds' an effect that is not there {chance:P} of the "
              "time: the 5% the test promises.",

@@ -55,7 +55,6 @@ def _simulate(start, mouse, phase1, open_label, rct, power):
     prior = STARTS[start][1]
     ratios = [mouse or 1.0, phase1 or 1.0, open_label or 1.0, rct_ratio(rct, power)]
     path = evidence.chain(prior, ratios)
-    uncontrolled = mouse or phase1 or open_label
     return {
         "prior": prior,
         "path": path,
@@ -66,7 +65,6 @@ def _simulate(start, mouse, phase1, open_label, rct, power):
         "lr_positive": evidence.trial_likelihood_ratio(power, ALPHA),
         "lr_negative": evidence.trial_likelihood_ratio(power, ALPHA, positive=False),
         "has_rct": rct != "none",
-        "uncontrolled": bool(uncontrolled),
         "bar": BAR,
     }
 
@@ -167,7 +165,7 @@ EXPLORERS = [EVIDENCE]
 DRILL = drill.Drill(
     name="red-flags",
     title="Red-flag drill",
-    claim_keys=[c.key for c in drill.load_claims().values() if c.kind != "capstone"],
+    kinds=("clinic", "media", "course"),
     intro=("Read each claim, tick every red flag it shows, then check it. The feedback names each flag you "
            "missed or ticked wrongly, with the chapter that teaches it. Clinic and newspaper quotations are one "
            "sentence, with the clinic's name removed; the others were written for the course."),

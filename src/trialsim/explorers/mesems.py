@@ -88,9 +88,7 @@ INTERVAL_FIGURE = {
     ],
     "layout": figures.layout(
         "Rate ratio of enhancing lesions, cells vs placebo (log scale)",
-        {"title": {"text": "Rate ratio (below 1: fewer lesions with cells)"}, "type": "log",
-         "range": [math.log10(0.25), math.log10(2.2)], "tickvals": [0.3, 0.5, 0.7, 1, 1.5, 2],
-         "ticktext": ["0.3", "0.5", "0.7", "1", "1.5", "2"], "gridcolor": "#eee"},
+        figures.log_axis("Rate ratio (below 1: fewer lesions with cells)", 0.25, 2.2, [0.3, 0.5, 0.7, 1, 1.5, 2]),
         {"title": {"text": ""}, "categoryorder": "array", "categoryarray": ["Bigger or longer trial", "As published"]},
         height=340, margin={"l": 170},
         shapes=[
@@ -313,8 +311,7 @@ POWER = Explorer(
                 else DESIGN_WORDS[f["design"]]),
     ],
     figure_template=POWER_FIGURE,
-    slots=[*figures.series_slots(0, "curve", len(RR_GRID)),
-           ("data.1.x.0", lambda f: f["true_rr"]), ("data.1.y.0", lambda f: f["power"])],
+    slots=figures.curve_with_choice("curve", len(RR_GRID), "true_rr", "power"),
     rules=Rules(
         Rule("With no true effect, the trial 'finds' one {power:P} of the time: the false-positive rate the "
              "5% test promises.",
@@ -406,8 +403,7 @@ SAFETY = Explorer(
                           f"p = {f['fisher_p']:.2g}"),
     ],
     figure_template=SAFETY_FIGURE,
-    slots=[*figures.series_slots(0, "curve", len(N_GRID)),
-           ("data.1.x.0", lambda f: f["n_cells"]), ("data.1.y.0", lambda f: f["chance"])],
+    slots=figures.curve_with_choice("curve", len(N_GRID), "n_cells", "chance"),
     rules=Rules(
         Rule("None of {n_cells:N} patients was harmed, yet a risk as high as 1 in {bound_in:N} is still possible: "
              "a 1-in-{harm_in:N} harm would go unseen {miss:P} of the time. No harm seen is not proof of safety "

@@ -94,9 +94,8 @@ POOLING_FIGURE = {
     ],
     "layout": figures.layout(
         "Forest plot: musculoskeletal adverse events, MSC vs control (illustrative trials)",
-        {"title": {"text": "Risk ratio (log scale; above 1: more events with MSCs)"}, "type": "log",
-         "range": [math.log10(0.02), math.log10(30)], "tickvals": [0.05, 0.1, 0.3, 1, 3, 10],
-         "ticktext": ["0.05", "0.1", "0.3", "1", "3", "10"], "gridcolor": "#eee"},
+        figures.log_axis("Risk ratio (log scale; above 1: more events with MSCs)", 0.02, 30,
+                         [0.05, 0.1, 0.3, 1, 3, 10]),
         {"title": {"text": ""}, "categoryorder": "array", "categoryarray": ROWS[::-1], "automargin": True},
         height=440, margin={"l": 90},
         shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": 1, "x1": 1, "y0": 0, "y1": 1,
@@ -211,8 +210,8 @@ FUNNEL_FIGURE = {
     ],
     "layout": figures.layout(
         "Funnel plot: each trial's result against its precision (illustrative trials)",
-        {"title": {"text": "Risk ratio of a bad outcome (log scale; below 1: benefit)"}, "type": "log",
-         "range": [math.log10(0.15), math.log10(6)], "tickvals": [0.2, 0.5, 1, 2, 5], "gridcolor": "#eee"},
+        figures.log_axis("Risk ratio of a bad outcome (log scale; below 1: benefit)", 0.15, 6, [0.2, 0.5, 1, 2, 5],
+                         labelled=False),
         {"title": {"text": "Standard error (small trials low)"}, "autorange": "reversed", "gridcolor": "#ddd"},
         height=420, showlegend=True, legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         margin={"t": 90},
@@ -313,9 +312,7 @@ SERIES_EXPLORER = Explorer(
                 lambda f: f"{max(f['extra_low'], 0) * 100:.0f} percentage points"),
     ],
     figure_template=SERIES_FIGURE,
-    slots=[("data.0.y.0", lambda f: f["rate"]), ("data.0.y.1", lambda f: f["background"]),
-           ("data.0.error_y.array.0", lambda f: f["high"] - f["rate"]),
-           ("data.0.error_y.arrayminus.0", lambda f: f["rate"] - f["low"])],
+    slots=figures.share_slots([("rate", "low", "high"), ("background", None, None)]),
     rules=Rules(
         Rule("If {background:P} would improve anyway, the pooled {rate:P} could be almost all background: a "
              "single-arm rate cannot separate the cells from what would have happened without them.",
@@ -345,22 +342,11 @@ def _moderators(m, k_studies, tau):
             "times": res["by_m"][m - 1] / 0.05, "multi_p": FACTS["ith_multi_p"]}
 
 
-MOD_FIGURE = {
-    "data": [
-        {"type": "bar", "x": list(range(1, M_MAX + 1)), "y": [0] * M_MAX, "marker": {"color": "#9fb8d3"},
-         "name": "Chance of at least one p < 0.05", "hovertemplate": "%{x} moderators: %{y:.0%}<extra></extra>"},
-        {"type": "bar", "x": [1], "y": [0], "marker": {"color": COLORS["trial"]}, "name": "Your choice",
-         "hovertemplate": "your choice: %{y:.0%}<extra></extra>"},
-    ],
-    "layout": figures.layout(
-        "No true effect: the chance that some study feature looks 'significant'",
-        {"title": {"text": "Study features tried as moderators"}, "dtick": 1},
-        {"title": {"text": "At least one p < 0.05"}, "range": [0, 0.6], "tickformat": ".0%", "gridcolor": "#ddd"},
-        barmode="overlay",
-        shapes=[figures.hline(0.05, "5%: one planned test")[0]],
-        annotations=[{**figures.hline(0.05, "5%: one planned test")[1], "bgcolor": "rgba(255,255,255,0.85)"}],
-    ),
-}
+MOD_FIGURE = figures.chance_bars(
+    "No true effect: the chance that some study feature looks 'significant'", "Study features tried as moderators",
+    list(range(1, M_MAX + 1)), "At least one p < 0.05", 0.6, color=COLORS["trial"],
+    hover="%{x} moderators: %{y:.0%}<extra></extra>",
+)
 
 MODERATORS = Explorer(
     name="meta-moderators",
@@ -385,8 +371,7 @@ MODERATORS = Explorer(
         Readout("Share of single tests with p < 0.05", lambda f: percent(f["per_test"])),
     ],
     figure_template=MOD_FIGURE,
-    slots=[*figures.series_slots(0, "curve", M_MAX), ("data.1.x.0", lambda f: f["m"]),
-           ("data.1.y.0", lambda f: f["chance"])],
+    slots=figures.curve_with_choice("curve", M_MAX, "m", "chance"),
     rules=Rules(
         Rule("One planned moderator 'finds' an effect that is not there {chance:P} of the time: the 5% the test "
              "promises.",

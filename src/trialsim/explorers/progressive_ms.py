@@ -149,22 +149,13 @@ def _looks(k, rho, alpha, correction, effect):
             "curve": curve["any"], "adjusted_sub_p": min(1.0, SUB_P * k)}
 
 
-LOOKS_FIGURE = {
-    "data": [
-        {"type": "bar", "x": list(range(len(KS))), "y": [0] * len(KS), "marker": {"color": "#9fb8d3"},
-         "name": "Any number of tests", "hovertemplate": "%{y:.0%}<extra></extra>"},
-        {"type": "bar", "x": [0], "y": [0], "marker": {"color": "#1f5f99"}, "name": "Your choice",
-         "hovertemplate": "chosen: %{y:.0%}<extra></extra>"},
-    ],
-    "layout": figures.layout(
-        "Chance of at least one 'significant' result",
-        {"title": {"text": "Endpoints or subgroups tested"}, "tickvals": list(range(len(KS))),
-         "ticktext": [str(k) for k in KS]},
-        {"title": {"text": "At least one p below alpha"}, "range": [0, 1], "tickformat": ".0%", "gridcolor": "#ddd"},
-        margin={"t": 90}, barmode="overlay", showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 1.04, "yanchor": "bottom"},
-    ),
-}
+LOOKS_FIGURE = figures.chance_bars(
+    "Chance of at least one 'significant' result", "Endpoints or subgroups tested", list(range(len(KS))),
+    "At least one p below alpha", 1, color="#1f5f99", name="Any number of tests",
+    hover="%{y:.0%}<extra></extra>", chosen_hover="chosen: %{y:.0%}<extra></extra>",
+    xaxis={"tickvals": list(range(len(KS))), "ticktext": [str(k) for k in KS]}, planned=False,
+    margin={"t": 90}, showlegend=True, legend={"orientation": "h", "x": 0, "y": 1.04, "yanchor": "bottom"},
+)
 
 LOOKS = Explorer(
     name="ms-many-looks",
@@ -191,8 +182,7 @@ LOOKS = Explorer(
                 lambda f: f"{f['adjusted_sub_p']:.2f}"),
     ],
     figure_template=LOOKS_FIGURE,
-    slots=[*figures.series_slots(0, "curve", len(KS)),
-           ("data.1.x.0", lambda f: KS.index(f["k"])), ("data.1.y.0", lambda f: f["any"])],
+    slots=figures.curve_with_choice("curve", len(KS), lambda f: KS.index(f["k"]), "any"),
     rules=Rules(
         Rule("With cells that do nothing and {k} uncorrected looks, at least one comes out 'significant' "
              "{any:P} of the time: a subgroup signal found this way is what chance produces.",
