@@ -1,10 +1,12 @@
 """Benchmark: ``python -m trialsim.bench``.
 
-Prints JSON ``{"explorers": [{"name", "states", "p50_ms", "p95_ms"}],
-"pages": [{"page", "explorer_bytes"}]}``: the live recompute time per control
-change (simulate, format the readouts, fill the figure slots, derive the
-conclusion) over every state of every explorer, and the bytes of precomputed
-state data each page embeds.
+Prints JSON ``{"explorers": [{"name", "states", "p50_ms", "p95_ms",
+"mc_halfwidth"}], "pages": [{"page", "explorer_bytes"}]}``: the live
+recompute time per control change (simulate, format the readouts, fill the
+figure slots, derive the conclusion) over every state of every explorer, the
+worst 95 % Monte Carlo half-width of any simulated rate it shows (``null``
+for an explorer computed exactly), and the bytes of precomputed state data
+each page embeds.
 """
 
 from __future__ import annotations
@@ -20,16 +22,18 @@ from .explorers import all_explorers
 
 
 def time_explorer(explorer) -> dict:
-    times = []
+    times, widths = [], []
     for params in explorer.states():
         start = time.perf_counter()
-        explorer.outcome(**params)
+        out = explorer.outcome(**params)
         times.append((time.perf_counter() - start) * 1000)
+        widths.append(out.numbers.get("mc_halfwidth", 0.0))
     return {
         "name": explorer.name,
         "states": len(times),
         "p50_ms": round(float(np.percentile(times, 50)), 3),
         "p95_ms": round(float(np.percentile(times, 95)), 3),
+        "mc_halfwidth": round(float(max(widths)), 5) if explorer.monte_carlo else None,
     }
 
 

@@ -132,6 +132,9 @@ class Explorer:
     page: str = ""
     figure_label: str = ""
     note: str = ""
+    # True when a state's rates come from simulated trials: every outcome must then
+    # report ``mc_halfwidth``, the worst 95 % Monte Carlo half-width of its rates
+    monte_carlo: bool = False
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -169,6 +172,9 @@ class Explorer:
         for control in self.controls:
             control.index(full[control.name])  # validates the value
         numbers = {k: _scalar(v) for k, v in self.simulate(**full).items()}
+        if self.monte_carlo and "mc_halfwidth" not in numbers:
+            raise ValueError(f"explorer {self.name!r} simulates its rates, so its simulator must return "
+                             "'mc_halfwidth' (their worst 95% Monte Carlo half-width)")
         facts = {**full, **numbers}
         rule, fields = self.rules.parts(facts)
         return Outcome(

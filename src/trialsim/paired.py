@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from . import validate
+from . import montecarlo, validate
 
 SCORE_MAX = 48.0                 # ALSFRS-R runs from 0 to 48
 BASELINE_MEAN, BASELINE_SD = 38.0, 5.0
@@ -279,7 +279,10 @@ def simulate_run_in_trials(n=19, run_in_months=6, followup_months=6, noise_sd=1.
 
     ``n`` is the number of treated patients (the placebo arm, when there is
     one, has as many).  ``reps`` trials are simulated (by default about 6,000
-    treated patients in all, at least 40 trials).  How each design decides
+    treated patients in all, at least 40 trials); ``reps="precise"`` runs
+    seeded batches until every share of trials reporting a benefit has a
+    95 % Monte Carlo half-width of at most half a percentage point
+    (``trialsim.montecarlo.until_precise``).  How each design decides
     that it has found a benefit, by endpoint:
 
     ==============  =====================================  ==========================================
@@ -303,22 +306,43 @@ def simulate_run_in_trials(n=19, run_in_months=6, followup_months=6, noise_sd=1.
     of trials reporting a benefit per endpoint (``report_<endpoint>``), the
     histogram of per-patient % change on ``CHANGE_BINS`` (``hist_treated``,
     ``hist_placebo``, shares of patients, the first and last bins also
-    holding everything beyond them), ``n_completed`` and ``reps``.
+    holding everything beyond them), ``n_completed``, ``reps`` and
+    ``halfwidth``, the worst 95 % Monte Carlo half-width of the
+    ``report_<endpoint>`` shares.
     """
     p = _checked(n, run_in_months, followup_months, mean_slope, slope_sd, noise_sd, effect,
                  shape, enrol, dropout, seed)
     validate.choice("design", design, DESIGNS)
-    n, run_in, follow = p["n"], p["run_in"], p["follow"]
-    if n > 1000:
+    if p["n"] > 1000:
         raise ValueError(f"n={n!r} is too large for the many-trial simulator: allowed 5 to 1000")
-    reps = max(40, 6000 // n) if reps is None else validate.number("reps", reps, 2, 5000, integer=True)
+    setting = dict(n=p["n"], run_in=p["run_in"], follow=p["follow"], noise_sd=p["noise_sd"],
+                   effect=p["effect"], shape=shape, enrol=enrol, dropout=dropout, design=design,
+                   mean_slope=p["mean_slope"], slope_sd=p["slope_sd"])
+
+    def batch(rng, size):
+        return _run_in_batch(rng, size, **setting)
+
+    rates = [f"report_{name}" for name in ENDPOINTS]
+    if reps == "precise":
+        trials = montecarlo.until_precise(batch, rates, p["seed"])
+    else:
+        reps = max(40, 6000 // p["n"]) if reps is None else validate.number("reps", reps, 2, 5000, integer=True)
+        trials = dict(batch(np.random.default_rng(p["seed"]), reps))
+        trials["reps"] = reps
+        trials["halfwidth"] = montecarlo.worst_halfwidth((np.mean(trials[r]) for r in rates), reps)
+    return _run_in_summary(trials, placebo=design == "placebo")
+
+
+def _run_in_batch(rng, reps, *, n, run_in, follow, noise_sd, effect, shape, enrol, dropout, design,
+                  mean_slope, slope_sd) -> dict:
+    """``reps`` simulated run-in trials: per-trial arrays (see
+    ``simulate_run_in_trials``)."""
     arms = 2 if design == "placebo" else 1
-    rng = np.random.default_rng(p["seed"])
     screened = 2 * n if enrol == "fast" else n
     months = _months(run_in, follow)
-    effects = np.array([p["effect"], 0.0][:arms]).reshape(1, arms, 1)
+    effects = np.array([effect, 0.0][:arms]).reshape(1, arms, 1)
     _, scores = _cohort(rng, (reps, arms, screened), months, run_in, effects, shape,
-                        p["mean_slope"], p["slope_sd"], p["noise_sd"])
+                        mean_slope, slope_sd, noise_sd)
     flat = scores.reshape(-1, months.size)
     pre = slope(months[:run_in + 1], flat[:, :run_in + 1]).reshape(reps, arms, screened)
     if enrol == "fast":  # within each trial and arm, the faster-declining half
@@ -341,14 +365,15 @@ def simulate_run_in_trials(n=19, run_in_months=6, followup_months=6, noise_sd=1.
     responders_ = (change > 25).sum(axis=-1)         # (reps, arms)
     mean_change = np.nanmean(change, axis=-1)
 
-    t, r = 0, (1 if arms == 2 else None)
+    t, r = 0, 1
     if arms == 1:
-        p_resp = None                        # a count, not a test: no p-value
+        p_resp = np.full(reps, np.nan)       # a count, not a test: no p-value
         better_resp = responders_[:, t] > m / 2
         tt = stats.ttest_1samp(change[:, t], 0.0, axis=-1, nan_policy="omit")
         p_mean, better_mean = np.asarray(tt.pvalue), mean_change[:, t] > 0
         wx = stats.wilcoxon(post[:, t], pre[:, t], axis=-1)
         p_wil, better_wil = np.asarray(wx.pvalue), np.median(post[:, t] - pre[:, t], axis=-1) > 0
+        report_resp = better_resp
     else:
         p_resp = two_proportion_z(responders_[:, t], responders_[:, r], m)
         better_resp = responders_[:, t] > responders_[:, r]
@@ -358,26 +383,54 @@ def simulate_run_in_trials(n=19, run_in_months=6, followup_months=6, noise_sd=1.
         mw = stats.mannwhitneyu(diff[:, t], diff[:, r], axis=-1)
         p_wil = np.asarray(mw.pvalue)
         better_wil = np.median(diff[:, t], axis=-1) > np.median(diff[:, r], axis=-1)
+        report_resp = (p_resp < 0.05) & better_resp
 
     def hist(arm):
-        if arm is None:
-            return np.full(CHANGE_BINS.size - 1, np.nan)
-        values = np.clip(change[:, arm].ravel(), CHANGE_BINS[0], CHANGE_BINS[-1] - 1e-9)
-        counts, _ = np.histogram(values[np.isfinite(values)], bins=CHANGE_BINS)
-        return counts / max(counts.sum(), 1)
+        values = np.clip(change[:, arm], CHANGE_BINS[0], CHANGE_BINS[-1] - 1e-9)
+        index = np.digitize(values, CHANGE_BINS[1:-1])            # bin of each patient, NaN -> last
+        seen = np.isfinite(values)
+        out = np.zeros((reps, CHANGE_BINS.size - 1), dtype=np.int64)
+        for j in range(CHANGE_BINS.size - 1):
+            out[:, j] = ((index == j) & seen).sum(axis=-1)
+        return out
 
     out = {
-        "responder_share": float(responders_[:, t].mean() / m),
-        "mean_change": float(np.nanmedian(mean_change[:, t])),
-        "placebo_responder_share": float(responders_[:, r].mean() / m) if r else float("nan"),
-        "placebo_mean_change": float(np.nanmedian(mean_change[:, r])) if r else float("nan"),
-        "hist_treated": hist(t), "hist_placebo": hist(r),
-        "n_completed": m, "reps": reps,
+        "responders_treated": responders_[:, t], "mean_treated": mean_change[:, t],
+        "hist_treated": hist(t), "completed": np.full(reps, m),
+        "p_responders": np.asarray(p_resp, dtype=float), "p_mean": p_mean, "p_wilcoxon": p_wil,
+        "report_responders": report_resp,
+        "report_mean": (p_mean < 0.05) & better_mean,
+        "report_wilcoxon": (p_wil < 0.05) & better_wil,
     }
-    for name, pv, better in (("responders", p_resp, better_resp), ("mean", p_mean, better_mean),
-                             ("wilcoxon", p_wil, better_wil)):
-        out[f"p_{name}"] = float("nan") if pv is None else float(np.nanmedian(pv))
-        out[f"report_{name}"] = float(np.mean(better if pv is None else (pv < 0.05) & better))
+    if arms == 2:
+        out.update({"responders_placebo": responders_[:, r], "mean_placebo": mean_change[:, r],
+                    "hist_placebo": hist(r)})
+    return out
+
+
+def _run_in_summary(trials: dict, placebo: bool) -> dict:
+    """What ``simulate_run_in_trials`` returns, from its per-trial arrays."""
+    m = int(trials["completed"][0])
+    reps = int(trials["reps"])
+
+    def shares(counts):
+        total = counts.sum(axis=0)
+        return total / max(total.sum(), 1)
+
+    nan_hist = np.full(CHANGE_BINS.size - 1, np.nan)
+    out = {
+        "responder_share": float(trials["responders_treated"].mean() / m),
+        "mean_change": float(np.nanmedian(trials["mean_treated"])),
+        "placebo_responder_share": float(trials["responders_placebo"].mean() / m) if placebo else float("nan"),
+        "placebo_mean_change": float(np.nanmedian(trials["mean_placebo"])) if placebo else float("nan"),
+        "hist_treated": shares(trials["hist_treated"]),
+        "hist_placebo": shares(trials["hist_placebo"]) if placebo else nan_hist,
+        "n_completed": m, "reps": reps, "halfwidth": float(trials["halfwidth"]),
+    }
+    for name in ENDPOINTS:
+        pv = trials[f"p_{name}"]
+        out[f"p_{name}"] = float("nan") if np.all(np.isnan(pv)) else float(np.nanmedian(pv))
+        out[f"report_{name}"] = float(np.mean(trials[f"report_{name}"]))
     return out
 
 

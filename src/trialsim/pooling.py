@@ -26,7 +26,7 @@ from scipy import stats
 from scipy.special import expit
 from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
 
-from . import validate
+from . import montecarlo, validate
 
 MAX_N = 10_000_000
 METHODS = ("fixed", "random")
@@ -230,9 +230,12 @@ def moderator_false_positives(k_studies=9, n_moderators=5, study_size=(20, 120),
     seeded simulation.  Each study's log risk ratio is drawn around 0 with its
     sampling variance (from a study of ``study_size`` patients per arm, drawn
     uniformly, and ``control_risk``) plus ``tau2``; each feature is a fair
-    coin per study.  Returns a dict: 'any' (the chance), 'per_test' (the
-    share of single tests with p < 0.05, about 5 %), and 'by_m', the chance
-    for 1 .. n_moderators moderators."""
+    coin per study.  ``reps="precise"`` runs seeded batches until each
+    chance has a 95 % Monte Carlo half-width of at most half a percentage
+    point.  Returns a dict: 'any' (the chance), 'per_test' (the share of
+    single tests with p < 0.05, about 5 %), 'by_m', the chance for 1 ..
+    n_moderators moderators, 'reps' and 'halfwidth' (the worst 95 % Monte
+    Carlo half-width of 'by_m')."""
     k = validate.number("k_studies", k_studies, 3, 1000, integer=True)
     m = validate.number("n_moderators", n_moderators, 1, 50, integer=True)
     low, high = (validate.number("study_size", s, 2, 100_000, integer=True) for s in study_size)
@@ -240,13 +243,32 @@ def moderator_false_positives(k_studies=9, n_moderators=5, study_size=(20, 120),
         raise ValueError(f"study_size ({low}, {high}) must run from the smaller to the larger")
     risk = validate.probability("control_risk", control_risk, 0.001, 0.999)
     tau2 = validate.number("tau2", tau2, 0, 10)
-    reps = validate.number("reps", reps, 10, 1_000_000, integer=True)
-    rng = np.random.default_rng(validate.seed(seed))
-    n = rng.integers(low, high + 1, size=(reps, k))
-    variance = 2 * (1 - risk) / (n * risk)                  # var of a log risk ratio, equal risks
+    def batch(rng, size):
+        return moderator_hits(rng, size, k, m, (low, high), risk, tau2)
+
+    if reps == "precise":
+        trials = montecarlo.until_precise(batch, [f"any_{j}" for j in range(1, m + 1)], validate.seed(seed))
+    else:
+        reps = validate.number("reps", reps, 10, 1_000_000, integer=True)
+        trials = batch(np.random.default_rng(validate.seed(seed)), reps)
+        trials["reps"] = reps
+    by_m = [float(trials[f"any_{j}"].mean()) for j in range(1, m + 1)]
+    return {"any": by_m[-1], "per_test": float(trials["hits"].mean()), "by_m": by_m, "reps": trials["reps"],
+            "halfwidth": montecarlo.worst_halfwidth(by_m, trials["reps"])}
+
+
+def moderator_hits(rng, reps, k_studies, n_moderators, study_size, control_risk, tau2) -> dict:
+    """``reps`` simulated meta-regressions for ``moderator_false_positives``:
+    per trial, the share of the moderators with p < 0.05 (``hits``) and
+    whether any of the first j is (``any_<j>``)."""
+    low, high = study_size
+    n = rng.integers(low, high + 1, size=(reps, k_studies))
+    variance = 2 * (1 - control_risk) / (n * control_risk)   # var of a log risk ratio, equal risks
     effects = rng.normal(0.0, np.sqrt(variance + tau2))
-    features = rng.integers(0, 2, size=(reps, m, k)).astype(float)
+    features = rng.integers(0, 2, size=(reps, n_moderators, k_studies)).astype(float)
     p = moderator_slopes(effects, variance, features, tau2)["p"]
     hit = np.nan_to_num(p, nan=1.0) < 0.05
-    by_m = [float(hit[:, :j].any(axis=1).mean()) for j in range(1, m + 1)]
-    return {"any": by_m[-1], "per_test": float(hit.mean()), "by_m": by_m}
+    out = {"hits": hit.mean(axis=1)}
+    for j in range(1, n_moderators + 1):
+        out[f"any_{j}"] = hit[:, :j].any(axis=1)
+    return out

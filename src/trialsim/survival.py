@@ -168,7 +168,7 @@ EFFECTS = {
 
 
 def simulate_months(n_treated, n_control, hazard_control, ratios=(1.0,), changes=(), followup=24, reps=1,
-                    seed=0):
+                    seed=0, rng=None):
     """Seeded two-arm trials, ``reps`` at once, with event times in whole months.
 
     Control patients have a constant hazard ``hazard_control`` per month.
@@ -177,6 +177,8 @@ def simulate_months(n_treated, n_control, hazard_control, ratios=(1.0,), changes
     increasing order).  Everyone is followed for ``followup`` months.
     Every trial uses the same uniform draws whatever the ratios (common random
     numbers, so a change of effect is not confounded with a change of luck).
+    ``rng`` (a numpy Generator) replaces ``seed`` when given, for batches
+    of a longer seeded run.
     Returns a dict of arrays, shape (reps, n): 'times' (1 .. followup),
     'events' (0/1), and 'group' (1 treated first, then 0 control), shape (n,).
     """
@@ -194,7 +196,7 @@ def simulate_months(n_treated, n_control, hazard_control, ratios=(1.0,), changes
     reps = validate.number("reps", reps, 1, 1_000_000, integer=True)
     seed = validate.seed(seed)
     group = np.repeat([1, 0], [n1, n0])
-    target = np.random.default_rng(seed).exponential(size=(reps, n1 + n0))
+    target = (rng or np.random.default_rng(seed)).exponential(size=(reps, n1 + n0))
     # the treated arm's cumulative hazard is piecewise linear: invert it period by period
     edges = np.r_[0.0, changes, np.inf]
     cum = np.r_[0.0, np.cumsum([hazard * r * (b - a) for r, a, b in zip(ratios[:-1], edges[:-2], edges[1:-1])])]

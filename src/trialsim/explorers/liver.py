@@ -22,9 +22,10 @@ from functools import cache
 
 import numpy as np
 
-from .. import data, figures, survival
+from .. import data, figures, montecarlo, survival
 from ..conclude import Rule, Rules, percent
 from ..explorer import Control, Explorer, Readout
+from ..tables import Table
 
 FACTS = data.facts("liver_summary")
 N_MSC, N_CONTROL = FACTS["n_msc"], FACTS["n_control"]
@@ -33,8 +34,7 @@ HAZARD = FACTS["hazard_control"]
 LATE_HR, CHANGE = FACTS["late_hr"], FACTS["change_month"]
 LANDMARKS = (0, 3, 6, 12, 13, 24)
 TRIED = (3, 6, 12, 13, 18, 24, 36)          # the windows a free analysis could try, in order
-REPS = 400                                   # simulated trials per setting
-SEED = 2043                                  # its first trial looks like the published pattern (see the note)
+SEED = 2043                                  # its first draw looks like the published pattern (see the note)
 SYNTHETIC_SEED = 0
 EFFECTS = {
     "none": ("no effect at all", (1.0,), ()),
@@ -86,17 +86,53 @@ def _windows(followup):
     return out
 
 
-@cache
-def _trials(effect, n_per_arm, followup):
-    """REPS seeded trials of the setting; trial 0 is the one drawn on the
-    page.  Returns the monthly counts and, per landmark in LANDMARKS and per
-    free window, every trial's window tests."""
+def _free_p(counts, followup):
+    """Every trial's log-rank p in every free window: (windows, trials)."""
+    return np.array([survival.window_tests(counts, a, b)["logrank_p"] for a, b in _windows(followup)])
+
+
+def _batch(rng, reps, effect, n_per_arm, followup):
+    """``reps`` seeded trials of a setting: per trial, whether each landmark's
+    window, the best free window and (at the longest follow-up) the best of
+    the first k landmarks' windows give p < 0.05."""
     ratios, changes = EFFECTS[effect][1:]
-    d = survival.simulate_months(n_per_arm, n_per_arm, HAZARD, ratios, changes, followup, reps=REPS, seed=SEED)
+    d = survival.simulate_months(n_per_arm, n_per_arm, HAZARD, ratios, changes, followup, reps=reps, rng=rng)
+    counts = survival.monthly_counts(d["times"], d["events"], d["group"], followup)
+    out = {f"after_{month}": survival.window_tests(counts, start=month)["logrank_p"] < 0.05 for month in LANDMARKS}
+    free = _free_p(counts, followup)
+    out["best"] = np.nanmin(free, axis=0) < 0.05
+    if followup == FREE_FOLLOWUP:
+        for sides in ("after", "both"):
+            for k in range(K_MAX + 1):
+                out[f"many_{sides}_{k}"] = np.nanmin(free[_rows(k, sides)], axis=0) < 0.05
+    return out
+
+
+def _table_entry(seed, effect, n_per_arm, followup):
+    """The shares of trials with p < 0.05 for one setting, run until each is
+    known to within half a percentage point (95 % Monte Carlo half-width)."""
+    names = [f"after_{m}" for m in LANDMARKS] + ["best"]
+    if followup == FREE_FOLLOWUP:
+        names += [f"many_{sides}_{k}" for sides in ("after", "both") for k in range(K_MAX + 1)]
+    trials = montecarlo.until_precise(lambda rng, reps: _batch(rng, reps, effect, n_per_arm, followup), names, seed)
+    out = {"found_after": [float(trials[f"after_{m}"].mean()) for m in LANDMARKS],
+           "found_best": float(trials["best"].mean()), "reps": trials["reps"], "halfwidth": trials["halfwidth"]}
+    if followup == FREE_FOLLOWUP:
+        for sides in ("after", "both"):
+            out[f"many_{sides}"] = [float(trials[f"many_{sides}_{k}"].mean()) for k in range(K_MAX + 1)]
+    return out
+
+
+@cache
+def _trial(effect, n_per_arm, followup):
+    """The one trial drawn on the page (the first of seed SEED's draws) and its
+    window tests: monthly counts, the tests per landmark and the free
+    windows' p-values."""
+    ratios, changes = EFFECTS[effect][1:]
+    d = survival.simulate_months(n_per_arm, n_per_arm, HAZARD, ratios, changes, followup, reps=1, seed=SEED)
     counts = survival.monthly_counts(d["times"], d["events"], d["group"], followup)
     by_landmark = {month: survival.window_tests(counts, start=month) for month in LANDMARKS}
-    free = np.array([survival.window_tests(counts, a, b)["logrank_p"] for a, b in _windows(followup)])
-    return counts, by_landmark, free
+    return counts, by_landmark, _free_p(counts, followup)
 
 
 def _curves(counts, followup):
@@ -117,21 +153,10 @@ def _true_hr(effect, start):
     return f"HR {ratios[0]:g} until month {changes[0]:g}, then {ratios[1]:g}"
 
 
-@cache
-def _precompute():
-    """Every setting's simulated trials at once (about two seconds), the
-    first time the explorer is used, so that no later control change waits
-    for a simulation."""
-    for effect in EFFECTS:
-        for n_per_arm in LANDMARK_SIZES:
-            for followup in LANDMARK_FOLLOWUPS:
-                _trials(effect, n_per_arm, followup)
-    return True
-
-
 def _landmark(effect, landmark, n_per_arm, followup, analysis):
-    _precompute()
-    counts, by_landmark, free = _trials(effect, n_per_arm, followup)
+    counts, by_landmark, free = _trial(effect, n_per_arm, followup)
+    rates = TABLE.get(effect=effect, n_per_arm=n_per_arm, followup=followup)
+    null = TABLE.get(effect="none", n_per_arm=n_per_arm, followup=followup)
     windows = _windows(followup)
     if analysis == "whole":
         start, stop = 0, followup
@@ -144,18 +169,16 @@ def _landmark(effect, landmark, n_per_arm, followup, analysis):
         tests = by_landmark[start]
     else:
         tests = survival.window_tests(counts, start, stop)
-    found = float(np.mean(tests["logrank_p"] < 0.05)) if analysis != "best" else \
-        float(np.mean(np.nanmin(free, axis=0) < 0.05))
-    null_best = float(np.mean(np.nanmin(_null(n_per_arm, followup), axis=0) < 0.05))
+    found = float(rates["found_best"]) if analysis == "best" else float(rates["found_after"][LANDMARKS.index(start)])
     curves = _curves(counts, followup)
     p = float(tests["logrank_p"][0])
     return {
         "start": start, "stop": stop, "hr": float(tests["hr"][0]), "ci_low": float(tests["ci_low"][0]),
         "ci_high": float(tests["ci_high"][0]), "p": p, "significant": p < 0.05, "n_at_start": int(tests["n"][0]),
-        "deaths": int(tests["events"][0]), "found": found, "null_best": null_best, "n_windows": len(windows),
-        "curve_msc": curves[0], "curve_control": curves[1], "truth": _true_hr(effect, start),
-        "effect_words": EFFECTS[effect][0], "window": _window_words(start, stop),
-        "benefit": float(tests["hr"][0]) < 1,
+        "deaths": int(tests["events"][0]), "found": found, "null_best": float(null["found_best"]),
+        "n_windows": len(windows), "curve_msc": curves[0], "curve_control": curves[1],
+        "truth": _true_hr(effect, start), "effect_words": EFFECTS[effect][0], "window": _window_words(start, stop),
+        "benefit": float(tests["hr"][0]) < 1, "mc_halfwidth": max(rates["halfwidth"], null["halfwidth"]),
     }
 
 
@@ -200,6 +223,7 @@ LANDMARK_FIGURE = {
 }
 
 LANDMARK = Explorer(
+    monte_carlo=True,
     name="liver-landmark",
     title="Choose your landmark",
     page="chapters/05-liver-landmark",
@@ -207,10 +231,10 @@ LANDMARK = Explorer(
                   "over the months of follow-up, with the analysed window shaded and its start marked by a "
                   "dashed line. Illustrative data, not the trial's."),
     note=(f"Illustrative simulation, not the trial's data (the abstract gives no survival figures per period). "
-          f"Each setting is {REPS} seeded trials with {HAZARD:.1%} of untreated patients dying each month. The "
-          "curves show the first of them, from a seed chosen because, with a late benefit, it looks like the "
-          "published pattern; the share of trials shown under the curves is the honest count. Hazard ratios "
-          "are Cox models and p-values log-rank tests over the window."),
+          f"Untreated patients die at {HAZARD:.1%} a month. The curves show one seeded trial, chosen because, "
+          "with a late benefit, it looks like the published pattern; the share of trials with p < 0.05 comes "
+          "from thousands of seeded trials per setting (known to within half a percentage point), and it is the "
+          "honest count. Hazard ratios are Cox models and p-values log-rank tests over the window."),
     controls=[
         Control("effect", "True effect of the cells", [(words, key) for key, (words, *_ ) in EFFECTS.items()],
                 "late_only"),
@@ -269,11 +293,6 @@ LANDMARK = Explorer(
 
 
 # ---------------------------------------------------------------- explorer 2
-def _null(n_per_arm, followup):
-    """P-values of every free window in REPS trials with no effect."""
-    return _trials("none", n_per_arm, followup)[2]
-
-
 FREE_FOLLOWUP = FOLLOWUP
 K_MAX = len([m for m in TRIED if m <= FREE_FOLLOWUP - 6])
 
@@ -286,11 +305,11 @@ def _rows(k, sides):
 
 
 def _many(k, sides, n_per_arm):
-    free = _null(n_per_arm, FREE_FOLLOWUP)
-    curve = [float(np.mean(np.nanmin(free[_rows(kk, sides)], axis=0) < 0.05)) for kk in range(K_MAX + 1)]
+    rates = TABLE.get(effect="none", n_per_arm=n_per_arm, followup=FREE_FOLLOWUP)
+    curve = [float(c) for c in rates[f"many_{sides}"]]
     tried = ("a landmark at month " if k == 1 else "landmarks at months ") + ", ".join(map(str, TRIED[:k]))
     return {"chance": curve[k], "curve": curve, "tests": len(_rows(k, sides)), "tried": tried,
-            "ratio": curve[k] / 0.05}
+            "ratio": curve[k] / 0.05, "mc_halfwidth": rates["halfwidth"]}
 
 
 MANY_FIGURE = figures.chance_bars(
@@ -300,15 +319,16 @@ MANY_FIGURE = figures.chance_bars(
 )
 
 MANY = Explorer(
+    monte_carlo=True,
     name="liver-many-windows",
     title="How often does a free choice of window find something?",
     page="chapters/05-liver-landmark",
     figure_label=("Bar chart: with no true effect, the chance that at least one analysis window gives p below "
                   "0.05, against the number of landmarks tried, with the chosen number highlighted and a dashed "
                   "line at 5%."),
-    note=(f"Simulated: {REPS} seeded trials per setting with no effect at all, {FREE_FOLLOWUP} months of "
-          f"follow-up; landmarks are tried in the order {', '.join(map(str, TRIED))} months, each with a log-rank "
-          "test."),
+    note=(f"Simulated: thousands of seeded trials per setting with no effect at all (each share known to within "
+          f"half a percentage point), {FREE_FOLLOWUP} months of follow-up; landmarks are tried in the order "
+          f"{', '.join(map(str, TRIED))} months, each with a log-rank test."),
     controls=[
         Control("k", "Landmarks tried besides the whole follow-up", [(str(k), k) for k in range(K_MAX + 1)], 1,
                 kind="range"),
@@ -335,4 +355,16 @@ MANY = Explorer(
     ),
 )
 
+TABLE = Table(
+    name="liver",
+    keys=["effect", "n_per_arm", "followup"],
+    values=[list(EFFECTS), list(LANDMARK_SIZES), list(LANDMARK_FOLLOWUPS)],
+    compute=_table_entry, seed=SEED,
+    description=("Shares of simulated two-arm survival trials with log-rank p < 0.05 in each landmark's window, "
+                 "in the best of every window tried, and (at the longest follow-up) in the best of the windows "
+                 "around the first k landmarks, for the explorers liver-landmark and liver-many-windows; seeded "
+                 "batches until each share has a 95% Monte Carlo half-width of at most half a percentage point."),
+)
+
 EXPLORERS = [LANDMARK, MANY]
+TABLES = [TABLE]

@@ -21,8 +21,9 @@ from functools import cache
 import numpy as np
 
 from .. import data, figures, pooling
-from ..conclude import Rule, Rules, percent
+from ..conclude import Rule, Rules, percent, share
 from ..explorer import Control, Explorer, Readout
+from ..tables import Table
 
 FACTS = data.facts("meta_summary")
 TRIALS = data.load("meta_safety_synthetic")
@@ -131,7 +132,7 @@ POOLING = Explorer(
         Readout("Pooled risk ratio (95% CI)", lambda f: f"{_fmt(f['estimate'])} ({_fmt(f['ci_low'])} to "
                                                        f"{_fmt(f['ci_high'])})"),
         Readout("Trials and patients pooled", lambda f: f"{f['k']} trials, {f['patients']:,} patients"),
-        Readout("I² (variation beyond chance)", lambda f: f"{f['i2']:.0%}"),
+        Readout("I² (variation beyond chance)", lambda f: share(f['i2'])),
         Readout("tau² (between-trial variance)", lambda f: f"{f['tau2']:.3f}"),
     ],
     figure_template=POOLING_FIGURE,
@@ -305,8 +306,9 @@ SERIES_EXPLORER = Explorer(
     ],
     simulate=_series,
     readouts=[
-        Readout("Pooled rate, as published", lambda f: f"{f['rate']:.1%}" + (f" ({f['low']:.1%} to {f['high']:.1%})"
-                                                                            if f["published_ci"] else " (no interval given)")),
+        Readout("Pooled rate, as published",
+                lambda f: share(f["rate"], ".1%") + (f" ({share(f['low'], '.1%')} to {share(f['high'], '.1%')})"
+                                                     if f["published_ci"] else " (no interval given)")),
         Readout("Improvement the cells could add, at most", lambda f: f"{f['extra_high'] * 100:.0f} percentage points"),
         Readout("Improvement the cells could add, at least",
                 lambda f: f"{max(f['extra_low'], 0) * 100:.0f} percentage points"),
@@ -330,16 +332,16 @@ STUDIES = (9, 20, 50)
 TAUS = {"none": 0.0, "some": 0.05}
 
 
-@cache
-def _moderator_curve(k_studies, tau):
-    return pooling.moderator_false_positives(k_studies=k_studies, n_moderators=M_MAX, tau2=TAUS[tau], reps=2000,
-                                             seed=9)
+def _moderator_entry(seed, k_studies, tau):
+    return pooling.moderator_false_positives(k_studies=k_studies, n_moderators=M_MAX, tau2=TAUS[tau],
+                                             reps="precise", seed=seed)
 
 
 def _moderators(m, k_studies, tau):
-    res = _moderator_curve(k_studies, tau)
-    return {"chance": res["by_m"][m - 1], "curve": res["by_m"], "per_test": res["per_test"],
-            "times": res["by_m"][m - 1] / 0.05, "multi_p": FACTS["ith_multi_p"]}
+    res = MODERATOR_TABLE.get(k_studies=k_studies, tau=tau)
+    curve = [float(c) for c in res["by_m"]]
+    return {"chance": curve[m - 1], "curve": curve, "per_test": float(res["per_test"]),
+            "times": curve[m - 1] / 0.05, "multi_p": FACTS["ith_multi_p"], "mc_halfwidth": res["halfwidth"]}
 
 
 MOD_FIGURE = figures.chance_bars(
@@ -349,13 +351,15 @@ MOD_FIGURE = figures.chance_bars(
 )
 
 MODERATORS = Explorer(
+    monte_carlo=True,
     name="meta-moderators",
     title="Nine studies, many moderators",
     page=PAGE,
     figure_label=("Bar chart: with no true effect, the chance that at least one of several study features is "
                   "significant in a meta-regression, against the number of features tried, with the chosen number "
                   "highlighted and a dashed line at 5%."),
-    note=("Simulated: 2,000 seeded sets of studies with no true effect of anything; each study feature (dose, "
+    note=("Simulated: thousands of seeded sets of studies with no true effect of anything (each chance known to "
+          "within half a percentage point); each study feature (dose, "
           "product, disease, ...) is a yes/no coin per study, tested one at a time by weighted regression. Mesa "
           f"Bedoya 2024's 'fewer adverse events with multiple doses' had p = {FACTS['ith_multi_p']}."),
     controls=[
@@ -382,4 +386,14 @@ MODERATORS = Explorer(
     ),
 )
 
+MODERATOR_TABLE = Table(
+    name="meta-moderators",
+    keys=["k_studies", "tau"], values=[list(STUDIES), list(TAUS)],
+    compute=_moderator_entry, seed=9,
+    description=("With no true effect of anything, the chance that at least one of 1 to 10 yes/no study features "
+                 "is 'significant' in a one-at-a-time meta-regression, for the explorer meta-moderators; seeded "
+                 "batches until each chance has a 95% Monte Carlo half-width of at most half a percentage point."),
+)
+
 EXPLORERS = [POOLING, FUNNEL, SERIES_EXPLORER, MODERATORS]
+TABLES = [MODERATOR_TABLE]
