@@ -32,6 +32,29 @@ def percent(p: float) -> str:
     return f"{p * 100:.0f}%"
 
 
+def share(value, spec: str = ".0%") -> str:
+    """A share formatted with a ``%`` format spec (".0%", ".1%"), except that
+    it never reads 0 % or 100 % unless it is exactly that: near the ends
+    more decimals are shown, up to three more ("99.6%", "0.04%").  Used for
+    every share the course prints: glued numbers (the Sphinx extension routes
+    myst-nb's ``%`` formats here), readouts and conclusions."""
+    if not spec.endswith("%"):
+        raise ValueError(f"share() takes a percent format spec such as '.0%', not {spec!r}")
+    value = float(value)
+    text = format(value, spec)
+    if math.isnan(value) or not 0 < value < 1:
+        return text
+    head, _, digits = spec[:-1].rpartition(".")
+    decimals = int(digits) if digits.isdigit() else 6
+    for extra in range(4):
+        text = format(value, f"{head}.{decimals + extra}%")
+        if 0 < float(text.rstrip("%").replace(",", "")) < 100:
+            return text
+    smallest = format(10 ** -(decimals + 5), f".{decimals + 3}%")
+    largest = format(1 - 10 ** -(decimals + 5), f".{decimals + 3}%")
+    return f"less than {smallest}" if value < 0.5 else f"more than {largest}"
+
+
 class _Fact:
     """A number that knows the course's extra format specs."""
 
@@ -45,6 +68,8 @@ class _Fact:
             return percent(float(self.value))
         if spec == "N":
             return f"{int(self.value):,}"
+        if spec.endswith("%"):
+            return share(self.value, spec)
         return format(self.value, spec)
 
     def __str__(self) -> str:

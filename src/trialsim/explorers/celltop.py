@@ -9,7 +9,7 @@ cells when they do nothing, and how often it would find a real effect.
 from __future__ import annotations
 
 from .. import data, figures, recovery
-from ..conclude import Rule, Rules, percent
+from ..conclude import Rule, Rules, percent, share
 from ..explorer import Control, Explorer, Readout
 
 COLORS = {"treated": "#1f5f99", "control": "#6b6b6b", "benchmark": "#c05a00", "truth": "#2b7a3d"}
@@ -129,7 +129,7 @@ NATURAL_RECOVERY = Explorer(
         Readout(f"Chance of a CELLTOP-like result ({OBSERVED_SHARE:.0%} improving) with no effect",
                 lambda f: f"{percent(f['chance_like'])} (at least {f['k_like']} of {f['n_per_arm']})"),
         Readout(f"95% confidence interval if {OBSERVED_SHARE:.0%} improve",
-                lambda f: f"{f['ci_low']:.0%} to {f['ci_high']:.0%} ({f['k_like']} of {f['n_per_arm']})"),
+                lambda f: f"{share(f['ci_low'])} to {share(f['ci_high'])} ({f['k_like']} of {f['n_per_arm']})"),
         Readout("This design credits cells that do nothing", _test_result("false_alarm")),
         Readout("This design detects the chosen effect", _test_result("power")),
         Readout("A randomised trial of this size detects it", _rct_power),
