@@ -47,3 +47,35 @@ def test_glue_and_citations_rendered(chapters):
         assert html.count('class="pasted-text"') >= 10, f"{name}: numbers should come through glue"
         assert re.search(r'class="footnote-reference', html), f"{name}: no citations"
         assert "doi" in html.lower(), f"{name}: references should give a DOI"
+
+
+def test_built_self_checks_do_not_give_the_answer_away(chapters):
+    """On the built pages, as a learner reads them: the right answer is in no
+    one position in more than 40 % of the questions, is the longest option in
+    at most a third, and every wrong option's feedback is specific."""
+    import html as html_lib
+    from collections import Counter
+
+    positions, longest, total, feedback = Counter(), 0, 0, []
+    for name, page in chapters.items():
+        for fieldset in re.findall(r'<fieldset class="tsx-question".*?</fieldset>', page, flags=re.S):
+            labels = [html_lib.unescape(t) for t in re.findall(r'<label for="[^"]+">(.*?)</label>', fieldset)]
+            kinds = re.findall(r'<p class="tsx-feedback (tsx-right|tsx-wrong)"[^>]*>(.*?)</p>', fieldset, flags=re.S)
+            assert len(labels) == len(kinds) >= 2, name
+            right = [i for i, (kind, _) in enumerate(kinds) if kind == "tsx-right"]
+            assert len(right) == 1, name
+            positions[right[0]] += 1
+            total += 1
+            if all(len(labels[right[0]]) > len(t) for i, t in enumerate(labels) if i != right[0]):
+                longest += 1
+            feedback += [html_lib.unescape(text) for kind, text in kinds if kind == "tsx-wrong"]
+    assert total >= 48
+    assert max(positions.values()) <= 0.4 * total, positions
+    assert longest <= total / 3, longest
+    assert all(len(re.findall(r"[\w'’-]+", f.removeprefix("Not quite. "))) >= 12 for f in feedback)
+    assert len(feedback) == len(set(feedback))
+
+
+def test_built_shares_never_read_100_percent_when_they_are_not(chapters):
+    page = chapters["07-mechanism-to-marketing.html"]
+    assert re.search(r'The probability reaches\s*<span class="pasted-text">99\.6%</span>', page)
