@@ -384,7 +384,7 @@ SAFETY = Explorer(
           f"{PERIODS} patients' MSC and placebo periods, our assumption about the denominators. The true risks of "
           "harm are illustrative."),
     controls=[
-        Control("n_cells", "Patients given cells, none with a serious harm",
+        Control("n_cells", "Patients given cells, none with a serious adverse event during the cell period",
                 [("20", 20), ("69 (MSC-first group)", 69), ("144 (everyone in MESEMS)", 144), ("1,000", 1000),
                  ("3,000", 3000)], 144, kind="range"),
         Control("harm", "True risk of a rare serious harm from the cells",
@@ -405,11 +405,13 @@ SAFETY = Explorer(
     figure_template=SAFETY_FIGURE,
     slots=figures.curve_with_choice("curve", len(N_GRID), "n_cells", "chance"),
     rules=Rules(
-        Rule("None of {n_cells:N} patients was harmed, yet a risk as high as 1 in {bound_in:N} is still possible: "
-             "a 1-in-{harm_in:N} harm would go unseen {miss:P} of the time. No harm seen is not proof of safety "
+        Rule("No serious adverse event in {n_cells:N} patients' cell periods, yet a risk as high as 1 in {bound_in:N} "
+             "is still possible: "
+             "a 1-in-{harm_in:N} serious harm would go unseen {miss:P} of the time. No harm seen is not proof of safety "
              "(seeing it once with 95% certainty takes {needed:N} patients), and safe would not mean effective.",
              when=lambda f: f["covered"]),
-        Rule("With none of {n_cells:N} patients harmed, a 1-in-{harm_in:N} harm is ruled out (upper bound 1 in "
+        Rule("With no serious adverse event in {n_cells:N} patients' cell periods, a 1-in-{harm_in:N} serious harm "
+             "is ruled out (upper bound 1 in "
              "{bound_in:N}); rarer harms are not. And a safe treatment is not thereby an effective one: that "
              "takes the efficacy endpoint."),
     ),
