@@ -5,10 +5,19 @@ that these settings apply. The instructors' page of the book describes the
 whole grading workflow.
 """
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+                                    AssignLatePenalties,
+                                    CheckCellMetadata,
+                                    ClearHiddenTests,
+                                    GetGrades,
+                                    IgnorePattern,
+                                    LimitOutput,
+                                    SaveAutoGrades,
+)
 
 from trialsim.feedback import ErrorsWithoutCode
+from trialsim.grading.execute import Execute
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
@@ -30,9 +39,15 @@ c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 # never be released to students.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "GRADING.md"]
 
-# Grading. A cell that runs longer than this many seconds (an endless loop) is
-# interrupted: that cell's item scores zero and grading moves on.
+# Grading. A cell that computes for longer than this many seconds (an endless
+# loop) is interrupted: that cell's item scores zero and grading moves on. The
+# course's Execute counts the kernel's CPU seconds, not the wall clock, so a
+# busy server costs time but never a student's marks; a cell that waits
+# without computing is stopped after timeout x wall_factor seconds.
+c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 c.Execute.timeout = 30
+c.Execute.wall_factor = 10
 c.Execute.interrupt_on_timeout = True
 # A submission that deletes a test cell gets it back before grading, with a
 # note at its top that says so.

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-TIMEOUT = 30  # seconds per cell, as in nbgrader_config.py
+from .grading.execute import Execute
+
+TIMEOUT = 30  # seconds of computing per cell, as in nbgrader_config.py
 PLACEHOLDER = "YOUR ANSWER HERE"
 
 
@@ -60,13 +61,8 @@ def run(path: str | Path, timeout: int = TIMEOUT) -> list[Item]:
     except Exception as exc:  # a notebook damaged in editing or download
         raise ValueError(f"{path} is not a readable notebook ({exc}); "
                          "start again from a fresh copy of the problem set") from None
-    client = NotebookClient(
-        nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True, kernel_name="python3",
-        error_on_timeout={"ename": "CellTimeoutError", "evalue": f"stopped after {timeout} s",
-                          "traceback": []},
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-    )
-    client.execute()
+    Execute(timeout=timeout, kernel_name="python3").preprocess(
+        nb, {"metadata": {"path": str(path.parent.resolve())}})
     items = []
     for index, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader", {})

@@ -1,0 +1,1 @@
+"""Grading tools: the autograder's load-proof cell limit (``execute``)."""
