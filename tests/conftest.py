@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import html.parser
+import json
 import os
 import shutil
 import subprocess
@@ -78,14 +80,30 @@ def site_dir(tmp_path_factory) -> Path:
             pytest.fail(f"COURSE_SITE_DIR={given} is not a built html folder (no index.html)")
         return path
 
-    copy = tmp_path_factory.mktemp("course-build") / "course"
-    copy.mkdir()
+    # pytest-xdist workers share one build: the first to get the lock builds it
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    with open(shared / "course-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "course-build.json"
+        if not done.is_file():
+            done.write_text(json.dumps(_build_site(shared / "course-build" / "course")))
+        built = json.loads(done.read_text())
+    if "error" in built:
+        pytest.fail(built["error"], pytrace=False)
+    return Path(built["html"])
+
+
+def _build_site(copy: Path) -> dict:
+    """Build the book from a clean copy at ``copy``: {"html": folder} or {"error": why}."""
+    copy.mkdir(parents=True)
     _clean_copy(copy)
     jupyter_book = VENV_BIN / "jupyter-book"
     if not jupyter_book.exists():
         found = shutil.which("jupyter-book")
         if not found:
-            pytest.fail(f"jupyter-book not found next to {sys.executable} nor on PATH")
+            return {"error": f"jupyter-book not found next to {sys.executable} nor on PATH"}
         jupyter_book = Path(found)
     env = dict(os.environ)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
@@ -98,8 +116,8 @@ def site_dir(tmp_path_factory) -> Path:
     out_dir = copy / "_build" / "html"
     if proc.returncode != 0 or not (out_dir / "index.html").is_file():
         tail = "\n".join(proc.stdout.splitlines()[-80:])
-        pytest.fail(f"jupyter-book build failed (exit {proc.returncode}); last lines:\n{tail}", pytrace=False)
-    return out_dir
+        return {"error": f"jupyter-book build failed (exit {proc.returncode}); last lines:\n{tail}"}
+    return {"html": str(out_dir)}
 
 
 # ---------------------------------------------------------------- serving
@@ -313,3 +331,19 @@ def site_pages(site_dir) -> dict[str, Node]:
 def explorer_pages(site_pages) -> list[str]:
     """Pages that hold at least one ``[data-explorer]``, discovered from the build."""
     return [rel for rel, tree in site_pages.items() if any(tree.find_all(data_explorer=True))]
+
+
+# ---------------------------------------------------------------- lanes
+def pytest_collection_modifyitems(config, items):
+    """Mark by what a test needs, so the quick lane (``./course test --quick``)
+    can never start a book build, a browser or nbgrader by accident: a test
+    that uses the built site is ``build``, one that uses the browser is
+    ``browser``, and every test of the grading modules is ``grading``."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & {"site_dir", "site_url", "site_pages", "explorer_pages"}:
+            item.add_marker(pytest.mark.build)
+        if names & {"browser", "open_page"}:
+            item.add_marker(pytest.mark.browser)
+        if item.path.name.startswith("test_grading"):
+            item.add_marker(pytest.mark.grading)

@@ -1,6 +1,7 @@
 """Every explorer in the registry: all states compute, every control matters,
 the static payload matches the live engine, and the budget holds."""
 
+import itertools
 import json
 import math
 import re
@@ -21,7 +22,7 @@ def _signature(outcome):
 
 @pytest.fixture(scope="module")
 def outcomes():
-    return {e.name: [(p, e.outcome(**p)) for p in e.states()] for e in EXPLORERS}
+    return {e.name: list(zip(e.states(), e.all_outcomes(), strict=True)) for e in EXPLORERS}
 
 
 @pytest.mark.parametrize("explorer", EXPLORERS, ids=IDS)
@@ -66,14 +67,14 @@ def test_static_payload_matches_the_engine(explorer):
         params = states[idx]
         picked = [c.index(params[c.name]) for c in explorer.controls]
         flat = 0
-        for c, k in zip(explorer.controls, picked):
+        for c, k in zip(explorer.controls, picked, strict=True):
             flat = flat * len(c.options) + k
         assert flat == idx
         out = explorer.outcome(**params)
         shown = state_from_payload(payload, picked)
         assert shown["shown"] == out.shown and shown["conclusion"] == out.conclusion
         fig = json.loads(json.dumps(payload["template"]))
-        for path, value in zip(payload["slots"], shown["slots"]):
+        for path, value in zip(payload["slots"], shown["slots"], strict=True):
             set_path(fig, path, value)
         assert fig == json.loads(json.dumps(explorer.figure_dict(out)))
 
@@ -268,7 +269,6 @@ def test_liver_landmark_conclusion_moves_with_the_window():
 
 
 def test_liver_landmark_window_matches_lifelines():
-    import pandas as pd
     from lifelines.statistics import logrank_test
 
     from trialsim import survival
@@ -293,7 +293,7 @@ def test_liver_many_windows_raises_the_false_positive_rate():
     assert seven.numbers["tests"] == 15 and seven.numbers["chance"] > 0.15
     after_only = e.outcome(k=7, sides="after")
     assert one.numbers["chance"] <= after_only.numbers["chance"] < seven.numbers["chance"]
-    assert all(a <= b for a, b in zip(seven.numbers["curve"], seven.numbers["curve"][1:]))
+    assert all(a <= b for a, b in itertools.pairwise(seven.numbers["curve"]))
 
 
 def test_meta_pooling_reproduces_the_published_result_and_moves():

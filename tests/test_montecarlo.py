@@ -112,7 +112,7 @@ def test_every_simulated_rate_on_every_explorer_state_is_within_half_a_point():
     for explorer in all_explorers():
         if not explorer.monte_carlo:
             continue
-        worst = max(explorer.outcome(**s).numbers["mc_halfwidth"] for s in explorer.states())
+        worst = max(out.numbers["mc_halfwidth"] for out in explorer.all_outcomes())
         assert worst <= montecarlo.TARGET_HALFWIDTH, f"{explorer.name}: worst half-width {worst:.4f}"
         checked += 1
     assert checked == 4

@@ -30,6 +30,7 @@ import json
 import math
 import os
 import posixpath
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,11 +155,26 @@ class Explorer:
         """Every combination of control values, as dicts, in row-major order
         (the last control varies fastest), the order of the static payload."""
         for combo in itertools.product(*(c.values for c in self.controls)):
-            yield dict(zip((c.name for c in self.controls), combo))
+            yield dict(zip((c.name for c in self.controls), combo, strict=True))
 
     @property
     def n_states(self) -> int:
         return math.prod(len(c.options) for c in self.controls)
+
+    def all_outcomes(self, timings: list[float] | None = None) -> list[Outcome]:
+        """The outcome of every state, in the order of ``states()``, computed
+        once per process and kept (the payload, the tests and the benchmark
+        share them). With ``timings``, a fresh computation appends each
+        state's seconds to it."""
+        if "outcomes" not in self._cache:
+            outs = []
+            for params in self.states():
+                start = time.perf_counter()
+                outs.append(self.outcome(**params))
+                if timings is not None:
+                    timings.append(time.perf_counter() - start)
+            self._cache["outcomes"] = outs
+        return self._cache["outcomes"]
 
     def outcome(self, **params) -> Outcome:
         full = self.defaults
@@ -188,7 +204,7 @@ class Explorer:
 
     def figure_dict(self, outcome: Outcome) -> dict:
         fig = copy.deepcopy(self.figure_template)
-        for (path, _), value in zip(self.slots, outcome.slots):
+        for (path, _), value in zip(self.slots, outcome.slots, strict=True):
             set_path(fig, path, value)
         return fig
 
@@ -216,7 +232,7 @@ class Explorer:
             return self._cache["payload"]
         import numpy as np
 
-        outs = [self.outcome(**params) for params in self.states()]
+        outs = self.all_outcomes()
         texts = Counter(text for out in outs for text in (*out.shown, *out.said[1]))
         strings = sorted(texts, key=lambda t: (-texts[t], t))
         ref = {t: i for i, t in enumerate(strings)}
@@ -302,7 +318,7 @@ class Explorer:
             parts.append("</div>")
         parts.append("</div>")
         parts.append('<dl class="tsx-readouts">')
-        for j, (r, value) in enumerate(zip(self.readouts, default.shown)):
+        for j, (r, value) in enumerate(zip(self.readouts, default.shown, strict=True)):
             parts.append(f'<div><dt>{esc(r.label)}</dt><dd data-readout="{j}">{esc(value)}</dd></div>')
         parts.append("</dl>")
         parts.append(
@@ -398,7 +414,7 @@ def _readout_html(explorer: Explorer, outcome: Outcome) -> str:
     rows = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(r.label)}</th>"
         f"<td>{html.escape(v)}</td></tr>"
-        for r, v in zip(explorer.readouts, outcome.shown)
+        for r, v in zip(explorer.readouts, outcome.shown, strict=True)
     )
     return f"<table>{rows}</table>"
 
@@ -442,7 +458,7 @@ def _make_live_class():
             self.outcome = self.explorer.outcome(**params)
             fig = self.explorer.figure_dict(self.outcome)
             with self.figure.batch_update():
-                for trace, spec in zip(self.figure.data, fig["data"]):
+                for trace, spec in zip(self.figure.data, fig["data"], strict=True):
                     trace.update(spec)
                 self.figure.layout.update(fig.get("layout", {}))
             self.readouts.value = _readout_html(self.explorer, self.outcome)
