@@ -23,7 +23,7 @@ def test_every_source_is_in_the_bibliography_and_every_data_set_has_a_card():
     for name in data.SCHEMAS:
         frame = data.load(name)
         if "source" in frame.columns:
-            for status, source in zip(frame["status"], frame["source"].fillna("")):
+            for status, source in zip(frame["status"], frame["source"].fillna(""), strict=True):
                 if status == "illustrative":
                     assert source == "", "model assumptions carry no citation"
                 else:
@@ -202,7 +202,7 @@ def test_liver_synthetic_patients_show_only_the_known_pattern():
 
 def test_meta_summary_keeps_unconfirmed_numbers_marked():
     frame = data.load("meta_summary")
-    status = dict(zip(frame["key"], frame["status"]))
+    status = dict(zip(frame["key"], frame["status"], strict=True))
     assert status["sci_review_studies"] == status["sci_review_patients"] == "NC"
     facts = data.facts("meta_summary")
     assert (facts["ith_msk_rr"], facts["ith_msk_ci_low"], facts["ith_msk_ci_high"]) == (1.61, 1.19, 2.19)

@@ -209,7 +209,7 @@ def test_live_drill_and_checklist_work_in_jupyterlab():
 
     live = capstone.CHECKLIST.live()
     assert live.button.disabled
-    for key, picker in live.pickers.items():
+    for picker in live.pickers.values():
         picker.value = "concern"
     assert not live.button.disabled
     live.button.click()

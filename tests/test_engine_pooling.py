@@ -2,6 +2,7 @@
 inverse-variance formula, random effects against statsmodels and the
 published BCG example, Egger's test against least squares by hand."""
 
+import itertools
 import warnings
 
 import numpy as np
@@ -220,7 +221,7 @@ def test_many_moderators_in_nine_studies_find_something():
     # the eight tests share the same study effects, so they are correlated: well above 5 %, but below the
     # 1 - 0.95 ** 8 = 34 % that eight independent tests would give
     assert 0.2 < many["any"] < 1 - 0.95 ** 8
-    assert all(a <= b for a, b in zip(many["by_m"], many["by_m"][1:]))
+    assert all(a <= b for a, b in itertools.pairwise(many["by_m"]))
     with pytest.raises(ValueError, match="k_studies"):
         pooling.moderator_false_positives(k_studies=2)
     with pytest.raises(ValueError, match="study_size"):

@@ -67,7 +67,7 @@ def drive_explorer(page, root, name) -> list[str]:
 
     def expected_state():
         idx = 0
-        for size, c in zip(sizes, controls):
+        for size, c in zip(sizes, controls, strict=True):
             idx = idx * size + int(c.input_value())
         return str(idx)
 
@@ -230,7 +230,8 @@ def test_self_checks_give_feedback(open_page, site_pages):
                 continue
             verdict = fs.locator("p.tsx-verdict")
 
-            def check(radio_id, expect, how):
+            def check(radio_id, expect, how, fs=fs, page=page, problems=problems, rel=rel, qid=qid,
+                      verdict=verdict):
                 fb = fs.locator(f'p.tsx-feedback[data-for="{radio_id}"]')
                 if not page.locator(f'[id="{radio_id}"]').is_checked():
                     problems.append(f"{rel} #{qid}: {how} did not check #{radio_id}")

@@ -183,7 +183,7 @@ def test_explorer_state_data(site_pages, explorer_pages):
                                 "(want one per readout, one for the figure, one for the conclusion)")
                 continue
             tables = [len(data["strings"])] * n_read + [len(data["vectors"]), len(data["conclusions"])]
-            for k, (col, size) in enumerate(zip(data["columns"], tables)):
+            for k, (col, size) in enumerate(zip(data["columns"], tables, strict=True)):
                 want = math.prod(dom_sizes[a] for a in col["deps"])
                 if len(col["values"]) != want or not all(0 <= v < size for v in col["values"]):
                     problems.append(f"{rel} [{name}]: column {k} is malformed")

@@ -7,7 +7,6 @@ those settings. No console errors, no request to another host."""
 from __future__ import annotations
 
 import json
-import re
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest

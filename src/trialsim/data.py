@@ -94,7 +94,7 @@ def facts(name: str, folder: Path | None = None) -> dict[str, float | int]:
         dupes = ", ".join(sorted(frame.loc[frame["key"].duplicated(), "key"]))
         raise DataError(f"data set {name!r} repeats key(s) {dupes}: each key must appear once")
     out: dict[str, float | int] = {}
-    for key, value in zip(frame["key"], frame["value"]):
+    for key, value in zip(frame["key"], frame["value"], strict=True):
         try:
             number = float(value)
         except ValueError:

@@ -48,7 +48,7 @@ def series_slots(trace: int, key: str, n: int, axis: str = "y") -> list:
     """Slots that fill the ``n`` values of ``data.<trace>.<axis>`` from the
     fact ``key`` (a list or array of length ``n``): a curve that moves with
     the controls."""
-    return [(f"data.{trace}.{axis}.{i}", (lambda i: lambda f: f[key][i])(i)) for i in range(n)]
+    return [(f"data.{trace}.{axis}.{i}", lambda f, i=i: f[key][i]) for i in range(n)]
 
 
 def _fact(key: str | Callable) -> Callable:

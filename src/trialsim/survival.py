@@ -199,7 +199,7 @@ def simulate_months(n_treated, n_control, hazard_control, ratios=(1.0,), changes
     target = (rng or np.random.default_rng(seed)).exponential(size=(reps, n1 + n0))
     # the treated arm's cumulative hazard is piecewise linear: invert it period by period
     edges = np.r_[0.0, changes, np.inf]
-    cum = np.r_[0.0, np.cumsum([hazard * r * (b - a) for r, a, b in zip(ratios[:-1], edges[:-2], edges[1:-1])])]
+    cum = np.r_[0.0, np.cumsum([hazard * r * (b - a) for r, a, b in zip(ratios[:-1], edges[:-2], edges[1:-1], strict=True)])]
     period = np.searchsorted(cum, target, side="right") - 1
     rate = hazard * np.asarray(ratios)[period]
     treated_t = edges[period] + (target - cum[period]) / rate

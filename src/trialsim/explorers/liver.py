@@ -17,7 +17,6 @@ simulated trials are computed once, the first time a setting is asked for.
 
 from __future__ import annotations
 
-import math
 from functools import cache
 
 import numpy as np

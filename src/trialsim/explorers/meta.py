@@ -64,7 +64,7 @@ def _pooling(model, which, correction, heterogeneity):
     other = pooling.pool(studies["log_rr"], studies["variance"], "fixed" if model == "random" else "random")
     used = np.flatnonzero(keep)[studies["included"]]
     est, low, high = [None] * K, [None] * K, [None] * K
-    for j, y, v in zip(used, studies["log_rr"], studies["variance"]):
+    for j, y, v in zip(used, studies["log_rr"], studies["variance"], strict=True):
         half = 1.959964 * math.sqrt(v)
         est[j], low[j], high[j] = math.exp(y), math.exp(y - half), math.exp(y + half)
     patients = int((n_t + n_c)[used].sum())
@@ -74,8 +74,8 @@ def _pooling(model, which, correction, heterogeneity):
             "other_model": "fixed-effect" if model == "random" else "random-effects",
             "other_excludes_one": other["ci_low"] > 1 or other["ci_high"] < 1,
             "dropped_zero": bool(len(used) < keep.sum()), "excludes_one": res["ci_low"] > 1 or res["ci_high"] < 1,
-            "est": est, "minus": [None if e is None else e - lo for e, lo in zip(est, low)],
-            "plus": [None if e is None else hi - e for e, hi in zip(est, high)],
+            "est": est, "minus": [None if e is None else e - lo for e, lo in zip(est, low, strict=True)],
+            "plus": [None if e is None else hi - e for e, hi in zip(est, high, strict=True)],
             "pub": FACTS["ith_msk_rr"], "moved": abs(res["estimate"] - FACTS["ith_msk_rr"]) >= 0.1}
 
 
