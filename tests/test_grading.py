@@ -846,7 +846,8 @@ def test_every_chapter_has_a_problem_set():
         sets = sorted((REPO / "solutions").glob(f"ps{number}-*/ps{number}-*.ipynb"))
         assert sets, f"chapter {chapter.name} has no problem set solutions/ps{number}-<slug>/"
         released = REPO / "exercises" / sets[0].parent.name / sets[0].name
-        assert released.is_file(), f"{released.relative_to(REPO)} is missing: run ./course release {sets[0].parent.name}"
+        assert released.is_file(), (
+            f"{released.relative_to(REPO)} is missing: run ./course release {sets[0].parent.name}")
         assert (sets[0].parent / "GRADING.md").is_file(), f"{sets[0].parent.name} has no GRADING.md for graders"
 
 

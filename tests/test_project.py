@@ -9,6 +9,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -114,6 +115,7 @@ def test_readme_quick_start_has_two_commands_and_ci_runs_the_second():
     assert test.strip() in [line.strip() for line in ci]
 
 
+@pytest.mark.slow  # every state of every explorer, again, in a fresh process
 def test_bench_prints_the_promised_json():
     out = subprocess.run([sys.executable, "-m", "trialsim.bench"], capture_output=True, text=True,
                          check=True, timeout=600)

@@ -59,7 +59,8 @@ def drive_explorer(page, root, name) -> list[str]:
     """Drive every control of one explorer from the keyboard; return problems."""
     problems = []
     page.wait_for_function(DRAWN_JS, arg=root.element_handle(), timeout=15_000)
-    controls = sorted(root.locator("select[data-index], input[data-index]").all(), key=lambda c: int(c.get_attribute("data-index")))
+    controls = sorted(root.locator("select[data-index], input[data-index]").all(),
+                      key=lambda c: int(c.get_attribute("data-index")))
     if not controls:
         return [f"[{name}] has no [data-index] controls"]
     sizes = root.evaluate(

@@ -130,7 +130,8 @@ def test_checklist_links_open_their_explorers_preset(open_page, site_url, site_d
             if control.name in query:
                 choice[i] = int(query[control.name][0])
         shown = [int(c.input_value()) for c in sorted(
-            root.locator("select[data-index], input[data-index]").all(), key=lambda c: int(c.get_attribute("data-index")))]
+            root.locator("select[data-index], input[data-index]").all(),
+            key=lambda c: int(c.get_attribute("data-index")))]
         if shown != choice:
             problems.append(f"{href}: controls show {shown}, the link asked for {choice}")
         payload = json.loads(root.locator("script.tsx-data").text_content())

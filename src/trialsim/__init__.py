@@ -6,4 +6,6 @@ Simulators are pure functions of plain parameters (``trialsim.proportions``,
 explorer with a live (ipywidgets) and a static (precomputed HTML) front end.
 """
 
+from __future__ import annotations
+
 __version__ = "0.1.0"

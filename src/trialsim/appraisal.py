@@ -14,6 +14,10 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ipywidgets
 
 RATINGS = {
     "ok": "Reassuring",
@@ -67,6 +71,8 @@ class Appraisal:
         return {"agree": len(self.items) - len(differ), "of": len(self.items), "differ": differ}
 
     def static_html(self) -> str:
+        """The checklist as self-contained HTML for the static site, with the model
+        appraisal hidden until every item has a rating."""
         esc = html.escape
         dom = f"tsa-{self.name}"
         parts = [f'<div class="tsa-appraisal" data-appraisal="{esc(self.name)}" id="{dom}">',
@@ -98,7 +104,9 @@ class Appraisal:
         parts.append("</div>")
         return "\n".join(parts)
 
-    def live(self):
+    def live(self) -> ipywidgets.VBox:
+        """ipywidgets radio buttons for every item and a button that shows the model
+        appraisal, and the agreement with it, once every item has a rating."""
         import ipywidgets as W
 
         pickers, rows = {}, [W.HTML(f"<h4>{html.escape(self.title)}</h4>")]
@@ -137,7 +145,8 @@ class Appraisal:
         box.pickers, box.button = pickers, button
         return box
 
-    def show(self):
+    def show(self) -> None:
+        """Display the appraisal: static HTML while the book is built, live widgets otherwise."""
         from IPython.display import HTML, display
 
         from .explorer import static_mode

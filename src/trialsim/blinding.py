@@ -22,7 +22,10 @@ illustrative; its numbers are stated in the chapter.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special, stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize
@@ -74,9 +77,9 @@ def _p_improved(shift, fluctuation, threshold, definition, components):
     return float(1 - (1 - one) ** components)
 
 
-def improvement(blinding="open", endpoint="edss_unblinded", expectation=0.5, fluctuation=1.0,
-                threshold=1.0, definition="single", control="none", n_per_arm=27, effect=0.0,
-                alpha=0.05) -> dict:
+def improvement(blinding: str = "open", endpoint: str = "edss_unblinded", expectation: float = 0.5,
+                fluctuation: float = 1.0, threshold: float = 1.0, definition: str = "single",
+                control: str = "none", n_per_arm: int = 27, effect: float = 0.0, alpha: float = 0.05) -> dict:
     """Share "improved" per arm, the difference, and the chance a trial of
     ``n_per_arm`` per arm finds a difference (two-sided two-proportion test,
     statsmodels ``NormalIndPower`` on Cohen's h).
@@ -122,7 +125,8 @@ def improvement(blinding="open", endpoint="edss_unblinded", expectation=0.5, flu
 QUADRATURE_NODES = 160   # Gauss-Hermite nodes over the factor the tests share
 
 
-def any_significant(k=5, rho=0.0, alpha=0.05, correction="none", effect=0.0) -> dict:
+def any_significant(k: int | Sequence[int] | np.ndarray = 5, rho: float = 0.0, alpha: float = 0.05,
+                    correction: str = "none", effect: float = 0.0) -> dict:
     """Chance that at least one of ``k`` two-sided z-tests is significant,
     and the expected number significant, when the test statistics are
     equicorrelated (``rho``) normals with mean ``effect`` (0: nothing is
@@ -192,8 +196,9 @@ def any_significant(k=5, rho=0.0, alpha=0.05, correction="none", effect=0.0) -> 
     }
 
 
-def simulate_any_significant(k=5, rho=0.0, alpha=0.05, correction="none", effect=0.0, reps=4000,
-                             seed=3) -> dict:
+def simulate_any_significant(k: int | Sequence[int] | np.ndarray = 5, rho: float = 0.0, alpha: float = 0.05,
+                             correction: str = "none", effect: float = 0.0, reps: int = 4000,
+                             seed: int = 3) -> dict:
     """``any_significant`` by seeded simulation, the reference its exact
     computation is tested against: ``reps`` draws of the ``k`` test
     statistics, corrected with ``reject_matrix``."""
@@ -217,7 +222,7 @@ def simulate_any_significant(k=5, rho=0.0, alpha=0.05, correction="none", effect
             "expected": float(expected[0]) if scalar else np.array(expected)}
 
 
-def reject_matrix(p, alpha, correction):
+def reject_matrix(p: ArrayLike, alpha: float, correction: str) -> np.ndarray:
     """Rejections for each row of p-values (rows are trials), vectorised:
     'none' (p < alpha), 'bonferroni' (p < alpha/k), 'holm' (step-down)."""
     p = np.atleast_2d(np.asarray(p, dtype=float))

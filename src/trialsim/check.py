@@ -90,6 +90,8 @@ def run(path: str | Path, timeout: int = TIMEOUT) -> list[Item]:
 
 
 def report(items: list[Item]) -> str:
+    """The learner's report: each item's mark and message, then a count of the
+    questions that fail a visible check."""
     lines = []
     for item in items:
         mark = "·" if item.manual else ("✓" if item.passed else "✗")
@@ -105,6 +107,9 @@ def report(items: list[Item]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Check the notebook named in ``argv`` and print the report; return 0 when
+    every automatically marked item passes, 1 when one fails, and 2 when the
+    usage is wrong or the notebook cannot be read."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
         print("usage: python -m trialsim.check NOTEBOOK.ipynb", file=sys.stderr)

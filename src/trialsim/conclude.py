@@ -32,7 +32,7 @@ def percent(p: float) -> str:
     return f"{p * 100:.0f}%"
 
 
-def share(value, spec: str = ".0%") -> str:
+def share(value: float, spec: str = ".0%") -> str:
     """A share formatted with a ``%`` format spec (".0%", ".1%"), except that
     it never reads 0 % or 100 % unless it is exactly that: near the ends
     more decimals are shown, up to three more ("99.6%", "0.04%").  Used for

@@ -27,13 +27,19 @@ crossover's estimate shrinks towards no effect.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import statsmodels.api as sm
+from numpy.typing import ArrayLike
 from scipy import stats
 from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from . import validate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_N = 1_000_000
 MODELS = ("poisson", "negbin")
@@ -48,7 +54,8 @@ def _draw(rng, mean, alpha, shape):
     return rng.poisson(rate)
 
 
-def simulate_negbin(n, mean, dispersion, size=None, seed=0):
+def simulate_negbin(n: int, mean: ArrayLike, dispersion: float, size: int | None = None,
+                    seed: int = 0) -> np.ndarray:
     """Seeded negative binomial counts for ``n`` patients.
 
     ``mean`` is one mean for all or one per patient (length ``n``);
@@ -81,7 +88,8 @@ def _arm(name, counts, exposure_name, exposure):
     return counts, exposure
 
 
-def rate_ratio(counts_a, exposure_a, counts_b, exposure_b, model="poisson"):
+def rate_ratio(counts_a: ArrayLike, exposure_a: ArrayLike, counts_b: ArrayLike, exposure_b: ArrayLike,
+               model: str = "poisson") -> dict[str, float]:
     """Rate ratio of arm a to arm b (put the treated arm first) from
     per-patient counts and exposures (e.g. the number of scans each patient
     had; one number means the same for everyone).
@@ -115,7 +123,8 @@ def rate_ratio(counts_a, exposure_a, counts_b, exposure_b, model="poisson"):
             "ci_high": float(high), "p": float(fit.pvalues[1]), "dispersion": alpha}
 
 
-def log_ratio_variance(n_a, mean_a, n_b, mean_b, dispersion):
+def log_ratio_variance(n_a: float | np.ndarray, mean_a: float | np.ndarray, n_b: float | np.ndarray,
+                       mean_b: float | np.ndarray, dispersion: float | np.ndarray) -> float | np.ndarray:
     """Variance of the estimated log rate ratio of two parallel arms of
     negative binomial (NB2) counts: 1/(n_a mean_a) + alpha/n_a + the same
     for b.  ``mean`` is the expected count per patient (rate x exposure).
@@ -125,7 +134,7 @@ def log_ratio_variance(n_a, mean_a, n_b, mean_b, dispersion):
     return 1 / (n_a * mean_a) + dispersion / n_a + 1 / (n_b * mean_b) + dispersion / n_b
 
 
-def share_with_none(mean, dispersion):
+def share_with_none(mean: ArrayLike, dispersion: float) -> float | np.ndarray:
     """The share of patients with a count of 0 when counts are negative
     binomial (NB2) with ``mean`` per patient and ``dispersion`` alpha
     (scipy's ``nbinom`` with n = 1/alpha; Poisson when alpha = 0).  The
@@ -157,8 +166,9 @@ def _wald_z(counts_a, counts_b):
     return np.where((ma > 0) & (mb > 0), z, np.nan), alpha
 
 
-def rate_ratio_power(n_per_arm=20, base_rate=1.0, rate_ratio=0.5, dispersion=1.0, scans=6,
-                     alpha=0.05, reps=1000, seed=0, design="parallel", carryover=0.0):
+def rate_ratio_power(n_per_arm: int = 20, base_rate: float = 1.0, rate_ratio: float = 0.5,
+                     dispersion: float = 1.0, scans: int = 6, alpha: float = 0.05, reps: int = 1000,
+                     seed: int = 0, design: str = "parallel", carryover: float = 0.0) -> float:
     """Power of a two-arm trial comparing lesion counts, by seeded simulation.
 
     Each patient has ``scans`` scans; the control rate is ``base_rate``
@@ -205,7 +215,8 @@ def rate_ratio_power(n_per_arm=20, base_rate=1.0, rate_ratio=0.5, dispersion=1.0
     return float(np.mean(np.abs(np.nan_to_num(z)) > stats.norm.isf(alpha / 2)))
 
 
-def crossover_z(first_a, second_a, first_b, second_b):
+def crossover_z(first_a: ArrayLike, second_a: ArrayLike, first_b: ArrayLike,
+                second_b: ArrayLike) -> dict[str, float | np.ndarray]:
     """Rate ratio of a two-period crossover from each group's total counts
     per period: group a had the treatment first, group b second.
 
@@ -236,8 +247,8 @@ def crossover_z(first_a, second_a, first_b, second_b):
     return {k: np.where(ok, v, np.nan)[()] for k, v in out.items()}
 
 
-def power(n_per_arm, base_rate, rate_ratio, dispersion, scans=1, alpha=0.05, design="parallel",
-          carryover=0.0):
+def power(n_per_arm: int, base_rate: float, rate_ratio: ArrayLike, dispersion: float, scans: float = 1,
+          alpha: float = 0.05, design: str = "parallel", carryover: float = 0.0) -> float | np.ndarray:
     """Power of a two-sided Wald test of a rate ratio, without simulation
     (variance at the alternative); ``rate_ratio`` may be an array.
 
@@ -273,8 +284,8 @@ def power(n_per_arm, base_rate, rate_ratio, dispersion, scans=1, alpha=0.05, des
     return (stats.norm.sf(crit - effect / se) + stats.norm.cdf(-crit - effect / se))[()]
 
 
-def detectable_ratio(n_per_arm, base_rate, dispersion, scans=1, alpha=0.05, target=0.8, design="parallel",
-                     carryover=0.0):
+def detectable_ratio(n_per_arm: int, base_rate: float, dispersion: float, scans: float = 1, alpha: float = 0.05,
+                     target: float = 0.8, design: str = "parallel", carryover: float = 0.0) -> float:
     """The rate ratio closest to 1 (a reduction) that a trial detects with
     power ``target``: the largest ratio below 1 on a fine grid whose
     ``power`` reaches it, or NaN if even a ratio of 0.05 does not."""
@@ -284,7 +295,8 @@ def detectable_ratio(n_per_arm, base_rate, dispersion, scans=1, alpha=0.05, targ
     return float(grid[reached].max()) if reached.any() else float("nan")
 
 
-def dispersion_from_ci(ci_low, ci_high, n_a, n_b, mean_b, rate_ratio, level=0.95):
+def dispersion_from_ci(ci_low: float, ci_high: float, n_a: int, n_b: int, mean_b: float, rate_ratio: float,
+                       level: float = 0.95) -> float:
     """The NB2 dispersion that makes a parallel trial's Wald interval for
     the rate ratio as wide as a published one, given the expected control
     count per patient ``mean_b`` (an assumption when the paper does not give
@@ -329,8 +341,10 @@ def _lesion_draw(rng, n_treated, n_control, per_scan_rate, dispersion, rate_rati
     return counts
 
 
-def synthetic_lesion_trial(n_treated, n_control, per_scan_rate, dispersion, ratio, ci, scan_names,
-                           groups=("treated", "control"), tolerance=0.02, seed=0, max_tries=2000):
+def synthetic_lesion_trial(n_treated: int, n_control: int, per_scan_rate: float, dispersion: float, ratio: float,
+                           ci: tuple[float, float], scan_names: Sequence[str],
+                           groups: tuple[str, str] = ("treated", "control"), tolerance: float = 0.02, seed: int = 0,
+                           max_tries: int = 2000) -> tuple[pd.DataFrame, int]:
     """Illustrative patient-level lesion counts, SYNTHETIC, for a trial that
     publishes only its rate ratio and confidence interval.
 

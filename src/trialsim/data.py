@@ -53,6 +53,8 @@ class DataError(Exception):
 
 
 def datasets_dir() -> Path:
+    """The folder of the course's data sets: ``$TRIALSIM_DATA`` if set, else
+    ``datasets/`` at the root of the checkout; raises ``DataError`` if it is missing."""
     env = os.environ.get("TRIALSIM_DATA")
     path = Path(env) if env else Path(__file__).resolve().parents[2] / "datasets"
     if not path.is_dir():

@@ -20,8 +20,12 @@ import html
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import data
+
+if TYPE_CHECKING:
+    import ipywidgets
 
 # The chapters a flag can point to: slug -> (number, short title)
 CHAPTERS = {
@@ -52,6 +56,7 @@ class Flag:
 
     @property
     def taught_in(self) -> str:
+        """The chapter that teaches the flag, as "chapter <number>, <title>"."""
         number, title = CHAPTERS[self.chapter]
         return f"chapter {number}, {title}"
 
@@ -67,6 +72,8 @@ class Claim:
 
 
 def load_flags() -> dict[str, Flag]:
+    """The red flags of ``datasets/marketing_flags.csv`` by key, each checked to
+    name a known chapter."""
     frame = data.load("marketing_flags")
     flags = {}
     for row in frame.itertuples(index=False):
@@ -78,6 +85,8 @@ def load_flags() -> dict[str, Flag]:
 
 
 def load_claims(flags: dict[str, Flag] | None = None) -> dict[str, Claim]:
+    """The claims of ``datasets/marketing_claims.csv`` by key, each checked to name
+    only known flags (``flags``, by default ``load_flags()``) and a known kind."""
     flags = flags or load_flags()
     frame = data.load("marketing_claims").fillna("")
     claims = {}
@@ -121,6 +130,7 @@ class Drill:
                        else [c for c in every.values() if c.kind in self.kinds])
 
     def claim(self, key: str) -> Claim:
+        """The drill's claim with key ``key``; raises ``ValueError`` if the drill has none."""
         for c in self.claims:
             if c.key == key:
                 return c
@@ -147,6 +157,8 @@ class Drill:
         }
 
     def feedback(self, missed: Sequence[str], wrong: Sequence[str]) -> str:
+        """The feedback sentence: each flag missed with the chapter that teaches it and
+        its explanation, then each flag ticked that the claim does not show."""
         if not missed and not wrong:
             return "All flags right."
         parts = []
@@ -160,12 +172,16 @@ class Drill:
 
     # ---- static front end ---------------------------------------------
     def key_json(self) -> str:
+        """The answer key as compact JSON for ``course.js``: the drill's name, every
+        flag with its chapter and explanation, and each claim's flags."""
         flags = [{"key": f.key, "label": f.label, "chapter": f.chapter, "taught": f.taught_in,
                   "why": f.explanation} for f in self.flags.values()]
         claims = {c.key: sorted(c.flags) for c in self.claims}
         return json.dumps({"name": self.name, "flags": flags, "claims": claims}, separators=(",", ":"))
 
     def static_html(self) -> str:
+        """The drill as self-contained HTML for the static site, with the answer key
+        embedded as JSON."""
         esc = html.escape
         dom = f"tsd-{self.name}"
         parts = [f'<div class="tsd-drill" data-drill="{esc(self.name)}" id="{dom}">',
@@ -197,7 +213,9 @@ class Drill:
         return "\n".join(parts)
 
     # ---- live front end -----------------------------------------------
-    def live(self):
+    def live(self) -> ipywidgets.VBox:
+        """ipywidgets checkboxes for every claim, each with a button that scores it
+        and shows the feedback."""
         import ipywidgets as W
 
         boxes, rows = {}, [W.HTML(f"<h4>{html.escape(self.title)}</h4>")]
@@ -222,7 +240,8 @@ class Drill:
         box.boxes = boxes
         return box
 
-    def show(self):
+    def show(self) -> None:
+        """Display the drill: static HTML while the book is built, live widgets otherwise."""
         from IPython.display import HTML, display
 
         from .explorer import static_mode

@@ -33,11 +33,13 @@ def _ratio(lr: float, name: str) -> float:
 
 
 def odds(p: float) -> float:
+    """The odds p / (1 - p) of a probability ``p`` strictly between 0 and 1."""
     p = _probability(p, "p")
     return p / (1 - p)
 
 
 def probability(o: float) -> float:
+    """The probability o / (1 + o), between 0 and 1, of odds ``o`` (a finite number, 0 or more)."""
     o = float(validate.number("odds", o, 0, math.inf))
     return o / (1 + o)
 

@@ -32,11 +32,15 @@ import os
 import posixpath
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .conclude import Rules
+
+if TYPE_CHECKING:
+    import ipywidgets
+    import plotly.graph_objects as go
 
 
 @dataclass(frozen=True)
@@ -64,9 +68,12 @@ class Control:
 
     @property
     def values(self) -> list:
+        """The values passed to the simulator, in the order of the options."""
         return [v for _, v in self.options]
 
-    def index(self, value) -> int:
+    def index(self, value: Any) -> int:
+        """The position of ``value`` among the control's values; raises ``ValueError``,
+        naming the allowed values, if it is not one of them."""
         try:
             return self.values.index(value)
         except ValueError:
@@ -94,7 +101,7 @@ class Outcome:
     said: tuple[int, list[str]]  # the conclusion as (rule index, filled-in fields)
 
 
-def set_path(target, path: str, value) -> None:
+def set_path(target: dict | list, path: str, value: Any) -> None:
     """Set ``value`` at a dotted ``path`` ("data.0.x.1") inside dicts and lists
     (course.js does the same in the browser)."""
     keys = path.split(".")
@@ -149,9 +156,10 @@ class Explorer:
     # ---- the engine ---------------------------------------------------
     @property
     def defaults(self) -> dict:
+        """Each control's default value, by control name (a new dict on each call)."""
         return {c.name: c.default for c in self.controls}
 
-    def states(self):
+    def states(self) -> Iterator[dict[str, Any]]:
         """Every combination of control values, as dicts, in row-major order
         (the last control varies fastest), the order of the static payload."""
         for combo in itertools.product(*(c.values for c in self.controls)):
@@ -159,6 +167,7 @@ class Explorer:
 
     @property
     def n_states(self) -> int:
+        """The number of states: the product of the controls' numbers of options."""
         return math.prod(len(c.options) for c in self.controls)
 
     def all_outcomes(self, timings: list[float] | None = None) -> list[Outcome]:
@@ -176,7 +185,9 @@ class Explorer:
             self._cache["outcomes"] = outs
         return self._cache["outcomes"]
 
-    def outcome(self, **params) -> Outcome:
+    def outcome(self, **params: Any) -> Outcome:
+        """What the explorer shows with its controls set to ``params`` (the others at
+        their defaults); raises ``ValueError`` for an unknown control or value."""
         full = self.defaults
         unknown = set(params) - set(full)
         if unknown:
@@ -203,12 +214,14 @@ class Explorer:
         )
 
     def figure_dict(self, outcome: Outcome) -> dict:
+        """A copy of the figure template with its slots filled from ``outcome``."""
         fig = copy.deepcopy(self.figure_template)
         for (path, _), value in zip(self.slots, outcome.slots, strict=True):
             set_path(fig, path, value)
         return fig
 
-    def figure(self, outcome: Outcome | None = None):
+    def figure(self, outcome: Outcome | None = None) -> go.Figure:
+        """The plotly figure of ``outcome``, by default that of the default settings."""
         import plotly.graph_objects as go
 
         return go.Figure(self.figure_dict(outcome or self.outcome()))
@@ -276,6 +289,7 @@ class Explorer:
         return payload
 
     def payload_json(self) -> str:
+        """``payload()`` as compact JSON, as the static page embeds it (NaN is not allowed)."""
         return json.dumps(self.payload(), separators=(",", ":"), allow_nan=False)
 
     def static_html(self) -> str:
@@ -334,12 +348,12 @@ class Explorer:
         return "\n".join(parts)
 
     # ---- live front end -----------------------------------------------
-    def live(self):
+    def live(self) -> ipywidgets.VBox:
         """ipywidgets controls, readouts, a plotly FigureWidget and the
         conclusion, recomputed on every change."""
         return LiveExplorer(self)
 
-    def show(self):
+    def show(self) -> None:
         """Display the explorer: static HTML while the book is built, live widgets otherwise."""
         from IPython.display import HTML, display
 
@@ -349,7 +363,7 @@ class Explorer:
             display(self.live())
 
 
-def preset_link(explorer: Explorer, from_page: str = "", **values) -> tuple[str, str]:
+def preset_link(explorer: Explorer, from_page: str = "", **values: Any) -> tuple[str, str]:
     """A link that opens ``explorer``'s page with its controls set to
     ``values`` (checked against the controls, so a stale link fails the
     build), and a plain description of those settings: (href, description).
@@ -397,6 +411,8 @@ def state_from_payload(payload: dict, choice: Sequence[int]) -> dict:
 
 
 def static_mode() -> bool:
+    """True while the book is built (``TRIALSIM_FRONTEND=static``), when the front
+    ends show static HTML instead of live widgets."""
     return os.environ.get("TRIALSIM_FRONTEND", "") == "static"
 
 
@@ -470,7 +486,9 @@ def _make_live_class():
 _LIVE_CLASS = None
 
 
-def LiveExplorer(explorer: Explorer):
+def LiveExplorer(explorer: Explorer) -> ipywidgets.VBox:
+    """The live front end of ``explorer``: a VBox of its controls, readouts, figure
+    and conclusion (the widget class is made on first use, so ipywidgets is imported only then)."""
     global _LIVE_CLASS
     if _LIVE_CLASS is None:
         _LIVE_CLASS = _make_live_class()

@@ -13,12 +13,17 @@ Used in ``nbgrader_config.py`` (``GenerateFeedback.preprocessors``).
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING, Any
 
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
-def is_test_cell(cell) -> bool:
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    """True for an autograder test cell: graded by nbgrader and not a solution cell."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return bool(meta.get("grade")) and not meta.get("solution")
 
@@ -28,7 +33,10 @@ class ErrorsWithoutCode(Preprocessor):
 
     enabled = Bool(True, help="nbgrader registers preprocessors without enabling them").tag(config=True)
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(self, cell: NotebookNode, resources: dict[str, Any],
+                        index: int) -> tuple[NotebookNode, dict[str, Any]]:
+        """The cell with each error of a test cell's outputs cut to 'Name: message',
+        and the resources unchanged."""
         if cell.cell_type == "code" and is_test_cell(cell):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 14, "color": "#222"}
 GREEN = "#2b7a3d"
 
 
 def layout(title: str, xaxis: dict, yaxis: dict, *, height: int = 380, margin: dict | None = None,
-           **more) -> dict:
+           **more: Any) -> dict:
     """A figure layout in the course's style: white, a left-aligned title,
     the course font, no legend unless ``more`` asks for one.  ``xaxis`` and
     ``yaxis`` are plotly axis dicts; give each a ``title``."""
@@ -76,7 +77,7 @@ def log_axis(title: str, low: float, high: float, ticks: Sequence[float], *, lab
 def chance_bars(title: str, x_title: str, xs: list, y_title: str, y_max: float, *, color: str,
                 hover: str, name: str = "Chance of at least one p < 0.05",
                 chosen_hover: str = "your choice: %{y:.0%}<extra></extra>", xaxis: dict | None = None,
-                planned: bool = True, margin: dict | None = None, **more) -> dict:
+                planned: bool = True, margin: dict | None = None, **more: Any) -> dict:
     """The chance of at least one p < 0.05 (or below alpha) against the number
     of tests tried: light bars for every number (trace 0), the learner's
     number highlighted over them (trace 1, see ``curve_with_choice``) and,

@@ -12,6 +12,7 @@ so every chapter that shows an interval reads it the same way.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from . import validate
@@ -31,7 +32,7 @@ def _z(level):
     return stats.norm.isf((1 - level) / 2)
 
 
-def se_from_ci(low, high, level=0.95):
+def se_from_ci(low: ArrayLike, high: ArrayLike, level: float = 0.95) -> float | np.ndarray:
     """Standard error of the log ratio implied by a symmetric (on the log
     scale) confidence interval from ``low`` to ``high``."""
     low = validate.number("low", low, 1e-9, 1e9)
@@ -41,7 +42,7 @@ def se_from_ci(low, high, level=0.95):
     return (np.log(np.asarray(high) / np.asarray(low)) / (2 * _z(level)))[()]
 
 
-def ratio_interval(estimate, se, level=0.95):
+def ratio_interval(estimate: float, se: float, level: float = 0.95) -> tuple[float, float]:
     """(low, high): the Wald interval exp(log estimate -/+ z se)."""
     estimate = validate.number("estimate", estimate, 1e-9, 1e9)
     se = validate.number("se", se, 0, 100)
@@ -50,7 +51,7 @@ def ratio_interval(estimate, se, level=0.95):
     return float(np.exp(log - half)), float(np.exp(log + half))
 
 
-def verdict(low, high, worthwhile):
+def verdict(low: float, high: float, worthwhile: float) -> str:
     """What an interval (``low``, ``high``) for a ratio allows, given the
     smallest worthwhile benefit ``worthwhile`` (a ratio below 1, e.g. 0.7 for
     30 % fewer events).  Returns a key of ``VERDICTS``."""
@@ -68,7 +69,7 @@ def verdict(low, high, worthwhile):
     return "ruled_out" if low >= worthwhile else "inconclusive"
 
 
-def narrowed(estimate, low, high, factor):
+def narrowed(estimate: float, low: float, high: float, factor: float) -> tuple[float, float]:
     """A published interval (``low``, ``high``) around ``estimate`` with
     both arms scaled by ``factor`` on the log scale: what the same estimate's
     interval becomes when the standard error is multiplied by ``factor``

@@ -19,10 +19,16 @@ per month).  A *positive* change means the decline became slower:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from . import montecarlo, validate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCORE_MAX = 48.0                 # ALSFRS-R runs from 0 to 48
 BASELINE_MEAN, BASELINE_SD = 38.0, 5.0
@@ -35,7 +41,7 @@ DROPOUT_SHARE = 0.25
 ALTERNATIVES = ("two-sided", "greater", "less")
 
 
-def slope(times, scores):
+def slope(times: ArrayLike, scores: ArrayLike) -> float | np.ndarray:
     """Least-squares slope of ``scores`` against ``times`` for each patient.
 
     ``scores`` is 1-D (one patient) or 2-D (one row per patient, one column
@@ -76,7 +82,7 @@ def _change(pre, post):
         return np.where(pre == 0, np.nan, 100 * (np.asarray(post) - pre) / np.abs(pre))
 
 
-def percent_slope_change(pre_slope, post_slope):
+def percent_slope_change(pre_slope: ArrayLike, post_slope: ArrayLike) -> float | np.ndarray:
     """Relative improvement in the rate of decline, in percent:
     100 * (post_slope - pre_slope) / |pre_slope|.
 
@@ -97,7 +103,7 @@ def percent_slope_change(pre_slope, post_slope):
     return _change(pre, post)[()]
 
 
-def responders(pre_slope, post_slope, threshold=0.25):
+def responders(pre_slope: ArrayLike, post_slope: ArrayLike, threshold: float = 0.25) -> float:
     """Share of patients whose decline slowed by more than ``threshold``
     (0.25 means a more than 25 % improvement by ``percent_slope_change``)."""
     threshold = validate.probability("threshold", threshold)
@@ -105,7 +111,7 @@ def responders(pre_slope, post_slope, threshold=0.25):
     return float(np.mean(change > 100 * threshold))
 
 
-def wilcoxon_paired(pre, post, alternative="two-sided"):
+def wilcoxon_paired(pre: ArrayLike, post: ArrayLike, alternative: str = "two-sided") -> dict[str, float]:
     """Wilcoxon signed-rank test on the paired differences post - pre
     (scipy.stats.wilcoxon).  With slopes, alternative='greater' asks whether
     the post-treatment slopes are higher, i.e. the decline slower.
@@ -163,9 +169,9 @@ def _cohort(rng, size: tuple, months, run_in, effect, shape, mean_slope, slope_s
     return truth, scores
 
 
-def simulate_run_in(n=40, run_in_months=3, followup_months=6, mean_slope=-1.0, slope_sd=0.5,
-                    noise_sd=1.5, effect=0.0, shape="linear", enrol="all", dropout="none",
-                    seed=0) -> dict:
+def simulate_run_in(n: int = 40, run_in_months: int = 3, followup_months: int = 6, mean_slope: float = -1.0,
+                    slope_sd: float = 0.5, noise_sd: float = 1.5, effect: float = 0.0, shape: str = "linear",
+                    enrol: str = "all", dropout: str = "none", seed: int = 0) -> dict:
     """Simulate a single-arm run-in trial of ALSFRS-R-like scores.
 
     Patients are seen monthly: months 0 to ``run_in_months`` untreated (the
@@ -257,7 +263,7 @@ def _per_trial(values: np.ndarray, keep: np.ndarray, m: int) -> np.ndarray:
     return values[keep].reshape(*values.shape[:-1], m)
 
 
-def two_proportion_z(events_a, events_b, n):
+def two_proportion_z(events_a: ArrayLike, events_b: ArrayLike, n: int) -> float | np.ndarray:
     """Two-sided p of the pooled two-proportion z-test for equal group sizes
     ``n``, vectorised over trials (statsmodels ``proportions_ztest`` for one
     pair; tested against it)."""
@@ -269,9 +275,10 @@ def two_proportion_z(events_a, events_b, n):
     return 2 * stats.norm.sf(np.abs(z))
 
 
-def simulate_run_in_trials(n=19, run_in_months=6, followup_months=6, noise_sd=1.5, effect=0.0,
-                           shape="linear", enrol="fast", dropout="none", design="run-in",
-                           mean_slope=-1.0, slope_sd=0.5, reps=None, seed=2021) -> dict:
+def simulate_run_in_trials(n: int = 19, run_in_months: int = 6, followup_months: int = 6, noise_sd: float = 1.5,
+                           effect: float = 0.0, shape: str = "linear", enrol: str = "fast", dropout: str = "none",
+                           design: str = "run-in", mean_slope: float = -1.0, slope_sd: float = 0.5,
+                           reps: int | Literal["precise"] | None = None, seed: int = 2021) -> dict:
     """Many simulated trials of the run-in design at once, with or without a
     concurrent placebo arm (vectorised; the patient model is that of
     ``simulate_run_in``, with the selection of fast progressors and the
@@ -435,7 +442,7 @@ def _run_in_summary(trials: dict, placebo: bool) -> dict:
 
 
 def synthetic_run_in_cohort(seed: int = 0, n: int = 19, responders: int = 13, improved_less: int = 3,
-                            mean_change: float = 47.4, wilcoxon_p: float = 0.0038):
+                            mean_change: float = 47.4, wilcoxon_p: float = 0.0038) -> tuple[pd.DataFrame, int]:
     """Illustrative patient-level slopes for a run-in trial, SYNTHETIC.
 
     Draws run-in slopes of fast progressors (a decline of 0.6 to 2 points a

@@ -20,8 +20,11 @@ events of every study but to the sizes of zero-cell studies only;
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import statsmodels.api as sm
+from numpy.typing import ArrayLike
 from scipy import stats
 from scipy.special import expit
 from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
@@ -41,7 +44,8 @@ def _counts(events_name, events, n_name, n):
     return events, n
 
 
-def risk_ratio_studies(events_t, n_t, events_c, n_c, correction=0.5) -> dict:
+def risk_ratio_studies(events_t: ArrayLike, n_t: ArrayLike, events_c: ArrayLike, n_c: ArrayLike,
+                       correction: float | str = 0.5) -> dict:
     """Log risk ratio (treated / control) and its variance for each study
     (statsmodels ``effectsize_2proportions(..., statistic="risk-ratio")``).
 
@@ -81,7 +85,7 @@ def risk_ratio_studies(events_t, n_t, events_c, n_c, correction=0.5) -> dict:
             "corrected": zero & keep}
 
 
-def pool(effects, variances, method="random", scale="log") -> dict:
+def pool(effects: ArrayLike, variances: ArrayLike, method: str = "random", scale: str = "log") -> dict:
     """Pool study effects by inverse variance (statsmodels ``combine_effects``).
 
     ``method`` 'fixed' is the fixed-effect (common-effect) model; 'random'
@@ -121,7 +125,7 @@ def pool(effects, variances, method="random", scale="log") -> dict:
     }
 
 
-def egger_test(effects, variances) -> dict:
+def egger_test(effects: ArrayLike, variances: ArrayLike) -> dict:
     """Egger's regression test for small-study effects (funnel asymmetry):
     ordinary least squares (statsmodels OLS) of effect/se on 1/se.
 
@@ -143,7 +147,7 @@ def egger_test(effects, variances) -> dict:
             "p": float(fit.pvalues[0]), "slope": float(fit.params[1])}
 
 
-def pool_proportions(events, n, method="random", correction=0.5) -> dict:
+def pool_proportions(events: ArrayLike, n: ArrayLike, method: str = "random", correction: float = 0.5) -> dict:
     """Pool single-arm proportions (events of n in each study) on the logit
     scale and return the pooled proportion (see ``pool`` for the keys).
 
@@ -159,8 +163,10 @@ def pool_proportions(events, n, method="random", correction=0.5) -> dict:
     return pool(np.log(yes / no), 1 / yes + 1 / no, method=method, scale="logit")
 
 
-def synthetic_risk_ratio_trials(n_t, n_c, risk_ratio, target, control_risk=(0.08, 0.3), correction=0.5,
-                                tolerance=0.005, max_i2=0.005, seed=0, max_tries=100_000):
+def synthetic_risk_ratio_trials(n_t: ArrayLike, n_c: ArrayLike, risk_ratio: float, target: tuple[float, float, float],
+                                control_risk: tuple[float, float] = (0.08, 0.3), correction: float | str = 0.5,
+                                tolerance: float = 0.005, max_i2: float = 0.005, seed: int = 0,
+                                max_tries: int = 100_000) -> tuple[dict[str, np.ndarray], int]:
     """Illustrative two-arm trials, SYNTHETIC, for a meta-analysis that
     publishes only its pooled risk ratio.
 
@@ -195,7 +201,8 @@ def synthetic_risk_ratio_trials(n_t, n_c, risk_ratio, target, control_risk=(0.08
                      "widen the tolerance or change the trial sizes")
 
 
-def moderator_slopes(effects, variances, moderators, tau2=0.0):
+def moderator_slopes(effects: ArrayLike, variances: ArrayLike, moderators: ArrayLike,
+                     tau2: float = 0.0) -> dict[str, np.ndarray]:
     """Meta-regression of study effects on one moderator at a time:
     weighted least squares with weights 1 / (variance + tau2) and the
     variances taken as known (a z test, as metafor and the usual
@@ -222,8 +229,9 @@ def moderator_slopes(effects, variances, moderators, tau2=0.0):
     return {"slope": slope, "se": se, "z": z, "p": 2 * stats.norm.sf(np.abs(z))}
 
 
-def moderator_false_positives(k_studies=9, n_moderators=5, study_size=(20, 120), control_risk=0.2, tau2=0.0,
-                              reps=2000, seed=0):
+def moderator_false_positives(k_studies: int = 9, n_moderators: int = 5, study_size: tuple[int, int] = (20, 120),
+                              control_risk: float = 0.2, tau2: float = 0.0, reps: int | Literal["precise"] = 2000,
+                              seed: int = 0) -> dict:
     """With no true effect of any moderator, the chance that at least one of
     ``n_moderators`` yes/no study features (dose, product, disease ...) is
     'significant' (p < 0.05) in a meta-regression of ``k_studies`` studies:
@@ -257,7 +265,8 @@ def moderator_false_positives(k_studies=9, n_moderators=5, study_size=(20, 120),
             "halfwidth": montecarlo.worst_halfwidth(by_m, trials["reps"])}
 
 
-def moderator_hits(rng, reps, k_studies, n_moderators, study_size, control_risk, tau2) -> dict:
+def moderator_hits(rng: np.random.Generator, reps: int, k_studies: int, n_moderators: int,
+                   study_size: tuple[int, int], control_risk: float, tau2: float) -> dict[str, np.ndarray]:
     """``reps`` simulated meta-regressions for ``moderator_false_positives``:
     per trial, the share of the moderators with p < 0.05 (``hits``) and
     whether any of the first j is (``any_<j>``)."""

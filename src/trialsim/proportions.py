@@ -8,18 +8,24 @@ function against the library call it wraps.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_confint, proportion_effectsize
 
 from . import validate
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 MAX_N = 100_000
 CI_METHODS = {"clopper-pearson": "beta", "wilson": "wilson"}
 
 
-def prob_at_least(k, n, p):
+def prob_at_least(k: ArrayLike, n: ArrayLike, p: ArrayLike) -> float | np.ndarray:
     """P(X >= k) for X ~ Binomial(n, p): the chance of seeing ``k`` or more
     successes among ``n`` patients when each succeeds with probability ``p``."""
     n = validate.number("n", n, 1, MAX_N, integer=True)
@@ -39,7 +45,7 @@ def exact_test_greater(k: int, n: int, p0: float) -> float:
     return float(stats.binomtest(k, n, p0, alternative="greater").pvalue)
 
 
-def critical_count(n, p0, alpha=0.025):
+def critical_count(n: ArrayLike, p0: ArrayLike, alpha: float = 0.025) -> int | np.ndarray:
     """Smallest count k such that the one-sided exact binomial test of
     ``k``/``n`` against ``p0`` has p <= ``alpha``: the number of patients who
     must improve before a single-arm trial may claim to beat a benchmark.
@@ -54,7 +60,8 @@ def critical_count(n, p0, alpha=0.025):
     return np.minimum(k, np.asarray(n) + 1).astype(int)[()]
 
 
-def confint(k, n, level=0.95, method="clopper-pearson"):
+def confint(k: ArrayLike, n: ArrayLike, level: float = 0.95,
+            method: str = "clopper-pearson") -> tuple[float | np.ndarray, float | np.ndarray]:
     """Two-sided confidence interval for ``k``/``n`` (statsmodels
     ``proportion_confint``); ``method`` is 'clopper-pearson' (exact) or 'wilson'."""
     validate.choice("method", method, CI_METHODS)
@@ -66,7 +73,7 @@ def confint(k, n, level=0.95, method="clopper-pearson"):
     return np.asarray(low)[()], np.asarray(high)[()]
 
 
-def observed_range(n, p, level=0.95):
+def observed_range(n: ArrayLike, p: ArrayLike, level: float = 0.95) -> tuple[float | np.ndarray, float | np.ndarray]:
     """The central ``level`` range of the share a trial of ``n`` patients would
     observe when the true rate is ``p`` (binomial quantiles divided by n)."""
     n = validate.number("n", n, 1, MAX_N, integer=True)
@@ -77,7 +84,8 @@ def observed_range(n, p, level=0.95):
     return low[()], high[()]
 
 
-def two_proportion_power(p_treated, p_control, n_per_arm, alpha=0.025, alternative="larger"):
+def two_proportion_power(p_treated: ArrayLike, p_control: ArrayLike, n_per_arm: ArrayLike, alpha: float = 0.025,
+                         alternative: str = "larger") -> float | np.ndarray:
     """Power of a randomised two-arm comparison of proportions (normal
     approximation on Cohen's h, statsmodels ``NormalIndPower``).
 
@@ -93,7 +101,8 @@ def two_proportion_power(p_treated, p_control, n_per_arm, alpha=0.025, alternati
     return np.asarray(power)[()]
 
 
-def n_per_arm_for_power(p_treated, p_control, power=0.8, alpha=0.025, alternative="larger"):
+def n_per_arm_for_power(p_treated: float, p_control: float, power: float = 0.8, alpha: float = 0.025,
+                        alternative: str = "larger") -> int:
     """Patients needed per arm for a two-arm comparison of proportions to reach
     ``power`` (statsmodels ``NormalIndPower.solve_power``), rounded up."""
     p_treated = validate.probability("p_treated", p_treated)
@@ -118,7 +127,8 @@ def n_per_arm_for_power(p_treated, p_control, power=0.8, alpha=0.025, alternativ
     return int(np.ceil(n))
 
 
-def fisher_exact(events_a: int, n_a: int, events_b: int, n_b: int, alternative="two-sided"):
+def fisher_exact(events_a: int, n_a: int, events_b: int, n_b: int,
+                 alternative: str = "two-sided") -> tuple[float, float]:
     """Fisher's exact test of events_a/n_a against events_b/n_b (scipy);
     returns (odds ratio, p-value)."""
     n_a = validate.number("n_a", n_a, 1, MAX_N, integer=True)
@@ -131,14 +141,14 @@ def fisher_exact(events_a: int, n_a: int, events_b: int, n_b: int, alternative="
     return float(res.statistic), float(res.pvalue)
 
 
-def rule_of_three(n):
+def rule_of_three(n: ArrayLike) -> float | np.ndarray:
     """Approximate 95 % upper bound on an event rate when 0 events were seen
     in ``n`` patients (3/n); see ``zero_event_upper`` for the exact bound."""
     n = validate.number("n", n, 1, MAX_N * 100, integer=True)
     return (3.0 / np.asarray(n))[()]
 
 
-def zero_event_upper(n, level=0.95):
+def zero_event_upper(n: ArrayLike, level: float = 0.95) -> float | np.ndarray:
     """Exact one-sided upper confidence bound on an event rate when 0 events
     were seen in ``n`` patients: 1 - (1 - level)**(1/n)."""
     n = validate.number("n", n, 1, MAX_N * 100, integer=True)
@@ -146,7 +156,7 @@ def zero_event_upper(n, level=0.95):
     return (1 - (1 - level) ** (1 / np.asarray(n, dtype=float)))[()]
 
 
-def patients_to_see(rate, prob=0.95):
+def patients_to_see(rate: ArrayLike, prob: float = 0.95) -> int | np.ndarray:
     """Patients needed for at least one event to happen with probability
     ``prob`` when each patient has the event with probability ``rate``: the
     smallest n with 1 - (1 - rate)**n >= prob.  (For prob 0.95 this is
@@ -157,7 +167,7 @@ def patients_to_see(rate, prob=0.95):
     return n.astype(int)[()]
 
 
-def simulate_counts(n, p, reps: int, seed: int):
+def simulate_counts(n: int, p: float, reps: int, seed: int) -> np.ndarray:
     """Seeded Monte-Carlo draw of ``reps`` trial results (number of successes
     among ``n``), to check the exact results by simulation."""
     n = validate.number("n", n, 1, MAX_N, integer=True)
@@ -167,7 +177,7 @@ def simulate_counts(n, p, reps: int, seed: int):
     return np.random.default_rng(seed).binomial(n, p, size=reps)
 
 
-def synthetic_binary_groups(groups: dict, seed: int = 0):
+def synthetic_binary_groups(groups: dict[str, tuple[int, int]], seed: int = 0) -> pd.DataFrame:
     """Illustrative patient-level rows, SYNTHETIC, that reproduce published
     counts exactly: ``groups`` maps a group name to (patients, events).
     Returns a DataFrame (patient, group, event) in a seeded random order of

@@ -24,6 +24,7 @@ statsmodels) and vectorised over the numeric parameters.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import proportions, validate
 
@@ -35,7 +36,7 @@ RATE_CAP = 0.95
 ALPHA = 0.025  # one-sided: the 'benefit' half of a two-sided 5 % test
 
 
-def natural_rate(assumed_rate, timing: str, endpoint: str):
+def natural_rate(assumed_rate: ArrayLike, timing: str, endpoint: str) -> float | np.ndarray:
     """True share of untreated patients improving on ``endpoint``."""
     assumed_rate = validate.probability("assumed_rate", assumed_rate, 0.0, 0.5)
     validate.choice("timing", timing, TIMINGS)
@@ -46,7 +47,7 @@ def natural_rate(assumed_rate, timing: str, endpoint: str):
     return np.minimum(base * ENDPOINT_FACTOR[endpoint], RATE_CAP)[()]
 
 
-def benchmark_rate(assumed_rate, endpoint: str):
+def benchmark_rate(assumed_rate: ArrayLike, endpoint: str) -> float | np.ndarray:
     """The benchmark a historical comparison uses: the assumed rate on the
     endpoint's scale, whatever the timing of the patients actually treated."""
     assumed_rate = validate.probability("assumed_rate", assumed_rate, 0.0, 0.5)
@@ -54,8 +55,8 @@ def benchmark_rate(assumed_rate, endpoint: str):
     return np.minimum(np.asarray(assumed_rate) * ENDPOINT_FACTOR[endpoint], RATE_CAP)[()]
 
 
-def simulate(design: str, assumed_rate, n_per_arm, endpoint: str, effect, timing: str,
-             observed_share: float = 0.7, alpha: float = ALPHA) -> dict:
+def simulate(design: str, assumed_rate: ArrayLike, n_per_arm: ArrayLike, endpoint: str, effect: ArrayLike,
+             timing: str, observed_share: float = 0.7, alpha: float = ALPHA) -> dict:
     """What a trial of this design would show, and how often it would mislead.
 
     Returns a dict of numbers (numpy scalars or arrays, broadcast over the

@@ -44,9 +44,13 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .conclude import _Fact
 from .explorer import static_mode
+
+if TYPE_CHECKING:
+    import ipywidgets
 
 MIN_WHY_WORDS = 12
 FILE_SUFFIX = ".selfcheck.yml"
@@ -81,6 +85,7 @@ class Question:
 
 
 def feedback(option: Option) -> str:
+    """The feedback for a chosen option: "Correct." or "Not quite.", then its explanation."""
     return ("Correct. " if option.correct else "Not quite. ") + option.why
 
 
@@ -98,12 +103,14 @@ def shuffled(quiz_id: str, question: Question) -> list[tuple[int, Option]]:
 
 # ---------------------------------------------------------------- content files
 def chapters_dir() -> Path:
+    """The ``chapters/`` folder beside the course's ``datasets/`` folder."""
     from .data import datasets_dir
 
     return datasets_dir().parent / "chapters"
 
 
 def path_for(chapter: str) -> Path:
+    """The path of ``chapter``'s self-check file, ``chapters/<chapter>.selfcheck.yml``."""
     return chapters_dir() / f"{chapter}{FILE_SUFFIX}"
 
 
@@ -142,7 +149,7 @@ def _text(entry: dict, key: str, where: str) -> str:
     return " ".join(value.split())
 
 
-def parse(raw, source: str, values: Mapping | None = None) -> tuple[str, list[Question]]:
+def parse(raw: Any, source: str, values: Mapping | None = None) -> tuple[str, list[Question]]:
     """Questions from the parsed YAML ``raw`` of file ``source``: (quiz id,
     questions), every placeholder filled from ``values``."""
     values = {} if values is None else values
@@ -224,6 +231,8 @@ def load(chapter: str | Path, values: Mapping | None = None) -> tuple[str, list[
 
 # ---------------------------------------------------------------- front ends
 def quiz_html(quiz_id: str, questions: list[Question]) -> str:
+    """The questions as HTML for the static site: radio buttons in shuffled order,
+    each option's feedback hidden until ``course.js`` reveals it."""
     esc = html.escape
     parts = [f'<div class="tsx-quiz" data-quiz="{esc(quiz_id)}">',
              '<noscript>These questions need JavaScript to show their feedback.</noscript>']
@@ -243,7 +252,9 @@ def quiz_html(quiz_id: str, questions: list[Question]) -> str:
     return "\n".join(parts)
 
 
-def live(quiz_id: str, questions: list[Question]):
+def live(quiz_id: str, questions: list[Question]) -> ipywidgets.VBox:
+    """The questions as ipywidgets radio buttons in shuffled order, each showing the
+    chosen option's feedback."""
     import ipywidgets as W
 
     boxes = []
@@ -262,7 +273,7 @@ def live(quiz_id: str, questions: list[Question]):
     return W.VBox(boxes)
 
 
-def show(chapter: str, values: Mapping | None = None):
+def show(chapter: str, values: Mapping | None = None) -> None:
     """Display a chapter's self-checks: static HTML while the book is built,
     live widgets otherwise."""
     from IPython.display import HTML, display

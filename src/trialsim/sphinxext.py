@@ -24,6 +24,12 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from myst_nb.core.render import MimeData, NbElementRenderer
+    from sphinx.application import Sphinx
 
 os.environ["TRIALSIM_FRONTEND"] = "static"
 
@@ -34,6 +40,8 @@ FIGURE_MARKERS = ('class="tsx-explorer"', 'class="tsx-plotly"')
 
 
 def plotly_js_source() -> Path:
+    """The path of plotly.js (``plotly.min.js``) in the installed plotly package;
+    raises ``FileNotFoundError`` if it is not there."""
     import plotly
 
     path = Path(plotly.__file__).parent / "package_data" / PLOTLY_FILE
@@ -64,7 +72,9 @@ class PlotlyMimeRenderer:
     mime_priority_overrides = [("html", PLOTLY_MIME, 1)]
 
     @staticmethod
-    def handle_mime(renderer, data, inline):
+    def handle_mime(renderer: NbElementRenderer, data: MimeData, inline: bool) -> list[nodes.Element] | None:
+        """A raw HTML node holding the figure container for a plotly output, or None
+        to leave any other mime type to myst-nb."""
         if data.mime_type != PLOTLY_MIME:
             return None
         from docutils import nodes
@@ -129,7 +139,9 @@ def _patch_glue_formats() -> None:
         module.format_plain_text = format_plain_text
 
 
-def setup(app):
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the extension with Sphinx (patch the glue formats, copy plotly.js at
+    the start of an HTML build, link it on pages that draw a figure) and return its metadata."""
     _patch_glue_formats()
     app.connect("builder-inited", _copy_plotly)
     app.connect("html-page-context", _page_context)

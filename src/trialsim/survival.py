@@ -16,12 +16,14 @@ control, and hazard ratios are treated relative to control.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import logrank_test
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from . import validate
@@ -36,8 +38,9 @@ def _quiet():
         yield
 
 
-def simulate_survival(n_per_arm=50, hazard_control=0.05, hazard_ratio_early=0.7,
-                      hazard_ratio_late=0.7, change_month=6, followup_months=24, seed=0) -> dict:
+def simulate_survival(n_per_arm: int = 50, hazard_control: float = 0.05, hazard_ratio_early: float = 0.7,
+                      hazard_ratio_late: float = 0.7, change_month: float = 6, followup_months: float = 24,
+                      seed: int = 0) -> dict:
     """Seeded two-arm trial with piecewise-exponential event times.
 
     Control patients have a constant hazard ``hazard_control`` per month;
@@ -81,7 +84,7 @@ def _data(times, events, group=None, arm=""):
     return times, events, group
 
 
-def km(times, events) -> dict:
+def km(times: ArrayLike, events: ArrayLike) -> dict:
     """Kaplan-Meier estimate (lifelines ``KaplanMeierFitter``).
 
     Returns a dict: 'timeline' (0 and each distinct time), 'survival' (the
@@ -96,7 +99,7 @@ def km(times, events) -> dict:
             "ci_low": ci[:, 0], "ci_high": ci[:, 1], "median": float(fit.median_survival_time_)}
 
 
-def logrank(times_a, events_a, times_b, events_b) -> dict:
+def logrank(times_a: ArrayLike, events_a: ArrayLike, times_b: ArrayLike, events_b: ArrayLike) -> dict:
     """Log-rank test of two arms (lifelines ``logrank_test``); returns a
     dict with the chi-squared 'statistic' (1 df) and the two-sided 'p'."""
     times_a, events_a = _data(times_a, events_a, arm="_a")
@@ -108,7 +111,7 @@ def logrank(times_a, events_a, times_b, events_b) -> dict:
     return {"statistic": float(res.test_statistic), "p": float(res.p_value)}
 
 
-def cox_hr(times, events, group) -> dict:
+def cox_hr(times: ArrayLike, events: ArrayLike, group: ArrayLike) -> dict:
     """Hazard ratio of group 1 (treated) to group 0 from a Cox proportional
     hazards model (lifelines ``CoxPHFitter``, Efron ties).  Returns a dict
     with 'hr', its 95 % Wald 'ci_low'/'ci_high' and the Wald 'p'."""
@@ -126,7 +129,7 @@ def _cox(times, events, group):
             "ci_high": float(row["exp(coef) upper 95%"]), "p": float(row["p"])}
 
 
-def landmark(times, events, group, start) -> dict:
+def landmark(times: ArrayLike, events: ArrayLike, group: ArrayLike, start: float) -> dict:
     """Landmark analysis from month ``start``: keep only patients still
     event-free and in follow-up after ``start`` (time > start), restart
     their clock at ``start`` and compare the arms over the remaining window.
@@ -167,8 +170,9 @@ EFFECTS = {
 }
 
 
-def simulate_months(n_treated, n_control, hazard_control, ratios=(1.0,), changes=(), followup=24, reps=1,
-                    seed=0, rng=None):
+def simulate_months(n_treated: int, n_control: int, hazard_control: float, ratios: Sequence[float] = (1.0,),
+                    changes: Sequence[float] = (), followup: int = 24, reps: int = 1, seed: int = 0,
+                    rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
     """Seeded two-arm trials, ``reps`` at once, with event times in whole months.
 
     Control patients have a constant hazard ``hazard_control`` per month.
@@ -199,7 +203,8 @@ def simulate_months(n_treated, n_control, hazard_control, ratios=(1.0,), changes
     target = (rng or np.random.default_rng(seed)).exponential(size=(reps, n1 + n0))
     # the treated arm's cumulative hazard is piecewise linear: invert it period by period
     edges = np.r_[0.0, changes, np.inf]
-    cum = np.r_[0.0, np.cumsum([hazard * r * (b - a) for r, a, b in zip(ratios[:-1], edges[:-2], edges[1:-1], strict=True)])]
+    steps = zip(ratios[:-1], edges[:-2], edges[1:-1], strict=True)
+    cum = np.r_[0.0, np.cumsum([hazard * r * (b - a) for r, a, b in steps])]
     period = np.searchsorted(cum, target, side="right") - 1
     rate = hazard * np.asarray(ratios)[period]
     treated_t = edges[period] + (target - cum[period]) / rate
@@ -209,7 +214,7 @@ def simulate_months(n_treated, n_control, hazard_control, ratios=(1.0,), changes
     return {"times": np.minimum(np.maximum(months, 1), follow), "events": events, "group": group}
 
 
-def monthly_counts(times, events, group, followup):
+def monthly_counts(times: ArrayLike, events: ArrayLike, group: ArrayLike, followup: int) -> dict[str, np.ndarray]:
     """Per trial and month m = 1 .. ``followup``: patients at risk at the
     start of month m and events in it, by arm.  ``times``/``events`` are
     (reps, n) or (n,) whole months; returns a dict of (reps, followup) arrays
@@ -236,7 +241,7 @@ def monthly_counts(times, events, group, followup):
     return out
 
 
-def km_monthly(at_risk, events):
+def km_monthly(at_risk: np.ndarray, events: np.ndarray) -> np.ndarray:
     """Kaplan-Meier survival at the end of each month from the counts of one
     arm: the product of (1 - events / at risk); shape as given."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -244,7 +249,8 @@ def km_monthly(at_risk, events):
     return np.cumprod(step, axis=-1)
 
 
-def window_tests(counts, start=0, stop=None, level=0.95):
+def window_tests(counts: Mapping[str, np.ndarray], start: int = 0, stop: int | None = None,
+                 level: float = 0.95) -> dict[str, np.ndarray]:
     """The log-rank test and a Cox hazard ratio (treated vs control) over
     the months after ``start`` up to ``stop`` (a landmark analysis from
     ``start``: only patients still event-free and followed after it count),

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -90,6 +91,8 @@ class Table:
 
     # ---- the settings -----------------------------------------------
     def settings(self) -> Iterable[dict]:
+        """Every setting as a dict of key to value, one per combination of the
+        ``values`` (the last key varies fastest)."""
         import itertools
 
         for combo in itertools.product(*self.values):
@@ -100,9 +103,12 @@ class Table:
 
     @property
     def path(self) -> Path:
+        """The table's file, ``datasets/tables/<name>.jsonl``."""
         return data.datasets_dir() / "tables" / f"{self.name}.jsonl"
 
     def header(self) -> dict:
+        """The file's first line: the table's name, version, seed, keys, target
+        half-width and description."""
         return {"table": self.name, "version": self.version, "seed": self.seed, "keys": list(self.keys),
                 "target_halfwidth": montecarlo.TARGET_HALFWIDTH, "description": self.description}
 
@@ -116,6 +122,8 @@ class Table:
 
     # ---- reading ----------------------------------------------------
     def load(self) -> dict:
+        """The stored entries by setting key, read from the file on first use and kept;
+        raises ``TableError`` if the file is missing or stale."""
         if self._entries is None:
             self._entries = self._read()
         return self._entries
@@ -141,7 +149,7 @@ class Table:
                              f"{len(set(entries) & wanted)} of the {len(wanted)} wanted; {rebuild}")
         return entries
 
-    def get(self, **setting) -> dict:
+    def get(self, **setting: Any) -> dict:
         """The stored numbers of one setting (arrays as numpy arrays)."""
         unknown = set(setting) ^ set(self.keys)
         if unknown:
@@ -155,7 +163,7 @@ class Table:
         return _restore(entries[key])
 
     # ---- writing ----------------------------------------------------
-    def build(self, workers: int = 1, progress=sys.stderr) -> Path:
+    def build(self, workers: int = 1, progress: TextIO | None = sys.stderr) -> Path:
         """Compute every setting and write the file (in settings order)."""
         settings = list(self.settings())
         started = time.perf_counter()
@@ -194,6 +202,7 @@ class Table:
         return problems
 
     def worst_halfwidth(self) -> float:
+        """The largest 95 % Monte Carlo half-width stored for any setting."""
         return max(row["halfwidth"] for row in self.load().values())
 
     def cheapest(self, count: int) -> list[dict]:
@@ -221,6 +230,7 @@ def _entry_of(job):
 
 
 def all_tables() -> list[Table]:
+    """Every table of the course: the ``TABLES`` of each explorer module in ``MODULES``."""
     from importlib import import_module
 
     from .explorers import MODULES
@@ -232,13 +242,16 @@ def all_tables() -> list[Table]:
 
 
 def get(name: str) -> Table:
+    """The table named ``name``; raises ``TableError``, listing the tables, if there is none."""
     for table in all_tables():
         if table.name == name:
             return table
     raise TableError(f"no table named {name!r}: the tables are {', '.join(t.name for t in all_tables())}")
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Build the tables named in ``argv`` (by default every missing or stale one), or with
+    ``--check N`` regenerate N settings of each and compare; return 1 if any differ, else 0."""
     parser = argparse.ArgumentParser(prog="./course tables", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="tables to build (default: every missing or stale one)")
     parser.add_argument("--all", action="store_true", help="rebuild even tables that are up to date")

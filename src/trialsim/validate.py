@@ -10,8 +10,10 @@ a Python scalar unchanged in meaning.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def _show(value) -> str:
@@ -21,7 +23,7 @@ def _show(value) -> str:
     return f"array with values from {arr.min().item()!r} to {arr.max().item()!r}"
 
 
-def number(name: str, value, low: float, high: float, *, integer: bool = False):
+def number(name: str, value: ArrayLike, low: float, high: float, *, integer: bool = False) -> float | np.ndarray:
     """Check that ``value`` (scalar or array) lies in ``[low, high]``.
 
     With ``integer=True`` every value must also be a whole number.
@@ -56,12 +58,12 @@ def _range(low, high, integer) -> str:
     return f"{kind} from {low:g} to {high:g}"
 
 
-def probability(name: str, value, low: float = 0.0, high: float = 1.0):
+def probability(name: str, value: ArrayLike, low: float = 0.0, high: float = 1.0) -> float | np.ndarray:
     """A probability (or share) within ``[low, high]``, by default 0 to 1."""
     return number(name, value, low, high)
 
 
-def choice(name: str, value, allowed: Iterable):
+def choice(name: str, value: Any, allowed: Iterable) -> Any:
     """Check that ``value`` is one of ``allowed``."""
     allowed = list(allowed)
     if value not in allowed:
@@ -70,7 +72,7 @@ def choice(name: str, value, allowed: Iterable):
     return value
 
 
-def same_length(**arrays) -> int:
+def same_length(**arrays: ArrayLike) -> int:
     """Check that the named 1-D arrays all have the same, non-zero length."""
     lengths = {k: len(np.atleast_1d(v)) for k, v in arrays.items()}
     if len(set(lengths.values())) != 1:
@@ -82,14 +84,14 @@ def same_length(**arrays) -> int:
     return n
 
 
-def binary(name: str, value):
+def binary(name: str, value: ArrayLike) -> np.ndarray:
     """Check that every value is 0 or 1 (an event indicator or an arm
     indicator) and return them as an integer array."""
     arr = number(name, value, 0, 1, integer=True)
     return np.atleast_1d(arr)
 
 
-def at_most(name: str, value, limit_name: str, limit):
+def at_most(name: str, value: ArrayLike, limit_name: str, limit: ArrayLike) -> ArrayLike:
     """Check that ``value`` is nowhere larger than ``limit`` (element by
     element), e.g. events at most the number of patients."""
     if np.any(np.asarray(value) > np.asarray(limit)):
@@ -100,6 +102,6 @@ def at_most(name: str, value, limit_name: str, limit):
     return value
 
 
-def seed(value):
+def seed(value: ArrayLike) -> int | np.ndarray:
     """A random seed for numpy's generator: a whole number from 0 to 2**32 - 1."""
     return number("seed", value, 0, 2**32 - 1, integer=True)

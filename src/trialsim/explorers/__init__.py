@@ -7,6 +7,10 @@ A chapter's module exposes ``EXPLORERS``, a list of ``Explorer``s whose
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..explorer import Explorer
 
 MODULES = [
     "trialsim.explorers.celltop",
@@ -20,14 +24,16 @@ MODULES = [
 ]
 
 
-def all_explorers():
+def all_explorers() -> list[Explorer]:
+    """Every explorer of the course, chapter by chapter in the order of ``MODULES``."""
     found = []
     for module in MODULES:
         found.extend(import_module(module).EXPLORERS)
     return found
 
 
-def get(name: str):
+def get(name: str) -> Explorer:
+    """The explorer named ``name``; raises ``KeyError``, listing the known names, if there is none."""
     for explorer in all_explorers():
         if explorer.name == name:
             return explorer

@@ -158,7 +158,8 @@ RUN_IN = Explorer(
     page="chapters/02-als-run-in",
     figure_label=("Bar chart: the share of simulated patients by the change in their rate of ALSFRS-R "
                   "decline after injection (the end bars include every change beyond them), for treated "
-                  "patients and, with a placebo arm, placebo patients; a dashed line marks the 25% responder threshold, a dotted line the published "
+                  "patients and, with a placebo arm, placebo patients; a dashed line marks the 25% responder "
+                  "threshold, a dotted line the published "
                   "mean improvement of 47.4%, and a solid line the simulated mean."),
     note=(f"Simulated patients; the model is illustrative. The published numbers ({RESP_TRIAL} of {N_TRIAL} "
           f"responders, mean +{MEAN_TRIAL:g}%, p = {P_TRIAL}) are from the trial's paper, "

@@ -18,6 +18,7 @@ simulated trials are computed once, the first time a setting is asked for.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from .. import data, figures, montecarlo, survival
 from ..conclude import Rule, Rules, percent
 from ..explorer import Control, Explorer, Readout
 from ..tables import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FACTS = data.facts("liver_summary")
 N_MSC, N_CONTROL = FACTS["n_msc"], FACTS["n_control"]
@@ -46,7 +50,7 @@ GRID = list(range(0, FOLLOWUP + 1, STEP))
 COLORS = {"msc": "#1f5f99", "control": "#8c8c8c", "window": "rgba(43,122,61,0.10)", "landmark": "#2b7a3d"}
 
 
-def synthetic_trial():
+def synthetic_trial() -> tuple[pd.DataFrame, int]:
     """The ILLUSTRATIVE patients of ``datasets/liver_synthetic.csv``: (frame,
     seed).  108 treated and 111 control patients followed up to 75 months,
     with a benefit that starts at month 12 (HR ``late_hr``).  The first seed

@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import counts, data, figures, intervals, proportions
 from ..conclude import Rule, Rules, percent
 from ..explorer import Control, Explorer, Readout
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FACTS = data.facts("mesems_summary")
 N_MSC, N_PLACEBO = FACTS["n_msc_first"], FACTS["n_placebo_first"]
@@ -35,7 +39,7 @@ DISPERSION = counts.dispersion_from_ci(LOW, HIGH, N_MSC, N_PLACEBO, RATE * SCANS
 SYNTHETIC_SEED = 0
 
 
-def synthetic_trial():
+def synthetic_trial() -> tuple[pd.DataFrame, int]:
     """The SYNTHETIC patients of ``datasets/mesems_synthetic.csv``: (frame,
     seed found).  Per-scan GEL counts for 69 MSC and 75 placebo patients,
     reproducing the published rate ratio and interval (see the data card)."""
@@ -79,7 +83,8 @@ INTERVAL_FIGURE = {
         {"type": "scatter", "mode": "markers", "x": [RR], "y": ["As published"], "name": "MESEMS estimate",
          "marker": {"color": "#444", "size": 14, "symbol": "diamond"},
          "hovertemplate": f"rate ratio {RR} ({LOW} to {HIGH})<extra></extra>"},
-        {"type": "scatter", "mode": "lines", "x": [LOW, HIGH], "y": ["Bigger or longer trial", "Bigger or longer trial"],
+        {"type": "scatter", "mode": "lines", "x": [LOW, HIGH],
+         "y": ["Bigger or longer trial", "Bigger or longer trial"],
          "line": {"color": "#1f5f99", "width": 6}, "name": "Projected 95% interval",
          "hovertemplate": "%{x:.2f}<extra></extra>"},
         {"type": "scatter", "mode": "markers", "x": [RR], "y": ["Bigger or longer trial"],
@@ -407,7 +412,8 @@ SAFETY = Explorer(
     rules=Rules(
         Rule("No serious adverse event in {n_cells:N} patients' cell periods, yet a risk as high as 1 in {bound_in:N} "
              "is still possible: "
-             "a 1-in-{harm_in:N} serious harm would go unseen {miss:P} of the time. No harm seen is not proof of safety "
+             "a 1-in-{harm_in:N} serious harm would go unseen {miss:P} of the time. "
+             "No harm seen is not proof of safety "
              "(seeing it once with 95% certainty takes {needed:N} patients), and safe would not mean effective.",
              when=lambda f: f["covered"]),
         Rule("With no serious adverse event in {n_cells:N} patients' cell periods, a 1-in-{harm_in:N} serious harm "

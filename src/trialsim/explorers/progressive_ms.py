@@ -120,7 +120,8 @@ IMPROVEMENT = Explorer(
              "improved from fluctuation alone; without a comparison arm nobody can tell this from a benefit.",
              when=lambda f: f["control"] == "none"),
         Rule("The placebo arm is there, but with {how}, the treated arm looks {gap_points} percentage points "
-             "better from expectation alone, and a trial of {n_per_arm} per arm would call that significant {finds_difference:P} of "
+             "better from expectation alone, and a trial of {n_per_arm} per arm would call that significant "
+             "{finds_difference:P} of "
              "the time.",
              when=lambda f: f["gap"] > 0.005),
         Rule("Controlled and {how}, both arms count about the same share as improved ({treated:P} and "
@@ -163,7 +164,8 @@ LOOKS = Explorer(
     page="chapters/03-progressive-ms",
     figure_label=("Bar chart: the chance of at least one significant result against the number of endpoints "
                   "or subgroups tested, with the chosen number highlighted."),
-    note=(f"Computed exactly for z-tests that share the chosen correlation (no simulation). The subgroup p = {SUB_P} is the phase II's timed "
+    note=(f"Computed exactly for z-tests that share the chosen correlation (no simulation). "
+          f"The subgroup p = {SUB_P} is the phase II's timed "
           "25-foot walk result in patients with EDSS 6.0 to 6.5 (Harris 2024)."),
     controls=[
         Control("k", "Endpoints or subgroups tested", [(str(k), k) for k in KS], 10, kind="range"),

@@ -87,10 +87,14 @@ class Execute(NbgraderExecute):
 
     @property
     def cpu_timeout(self) -> float | None:
+        """The cell limit in CPU seconds (``timeout``), or None when ``timeout`` is not
+        positive (no limit)."""
         return self.timeout if self.timeout and self.timeout > 0 else None
 
     @property
     def wall_timeout(self) -> int | None:
+        """The wall-clock backstop in whole seconds, ``wall_factor`` times the CPU
+        limit, or None with no limit."""
         return self.cpu_timeout and int(self.cpu_timeout * self.wall_factor)
 
     def _kernel_process(self) -> psutil.Process | None:
@@ -131,6 +135,8 @@ class Execute(NbgraderExecute):
 
     def on_cell_executed(self, cell: NotebookNode, cell_index: int, execute_reply: dict,
                          **kwargs: Any) -> None:
+        """The cell has run: stop watching its CPU time and, if either limit stopped
+        it, replace its error outputs with a ``CellTimeoutError`` that says which."""
         self._stop_watching()
         super().on_cell_executed(cell=cell, cell_index=cell_index, execute_reply=execute_reply)
         if self._stopped_after is None and execute_reply["content"].get("ename") != STOPPED:
@@ -145,6 +151,8 @@ class Execute(NbgraderExecute):
                                          traceback=[f"{STOPPED}: {message}"]))
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> tuple[NotebookNode, Any]:
+        """Execute every cell of ``nb`` as nbgrader's ``Execute`` does and return
+        (nb, resources); the CPU watch is stopped even if execution fails."""
         try:
             return super().preprocess(nb, resources, km)
         finally:
