@@ -80,19 +80,44 @@ def site_dir(tmp_path_factory) -> Path:
             pytest.fail(f"COURSE_SITE_DIR={given} is not a built html folder (no index.html)")
         return path
 
-    # pytest-xdist workers share one build: the first to get the lock builds it
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    with open(shared / "course-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = shared / "course-build.json"
-        if not done.is_file():
-            done.write_text(json.dumps(_build_site(shared / "course-build" / "course")))
-        built = json.loads(done.read_text())
+    shared = _shared_dir(tmp_path_factory)
+    _build_once(shared)  # waits for a build already started in the background
+    built = json.loads((shared / "course-build.json").read_text())
     if "error" in built:
         pytest.fail(built["error"], pytrace=False)
     return Path(built["html"])
+
+
+def _shared_dir(tmp_path_factory) -> Path:
+    """A folder every pytest-xdist worker of this run shares."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _build_once(shared: Path, wait: bool = True) -> bool:
+    """Build the site into ``shared`` unless this run has already done so; the
+    first process to take the lock builds, the others wait for it (or, with
+    ``wait=False``, return False at once). The outcome is in course-build.json."""
+    with open(shared / "course-build.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        done = shared / "course-build.json"
+        if not done.is_file():
+            done.write_text(json.dumps(_build_site(shared / "course-build" / "course")))
+    return True
+
+
+def pytest_collection_finish(session):
+    """When a selected test needs the built site, start the build at once in
+    the background, so the tests that do not need it run meanwhile instead of
+    a worker waiting for the build later."""
+    needs_build = any(item.get_closest_marker("build") for item in session.items)
+    if not needs_build or os.environ.get("COURSE_SITE_DIR") or session.config.option.collectonly:
+        return
+    shared = _shared_dir(session.config._tmp_path_factory)
+    threading.Thread(target=_build_once, args=(shared, False), name="site-build", daemon=True).start()
 
 
 def _build_site(copy: Path) -> dict:

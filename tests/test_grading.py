@@ -526,6 +526,21 @@ def make_course(root: Path, spec: Spec, timeout: int | None = SHORT_TIMEOUT) -> 
 _RUNS: dict[str, Run] = {}
 
 
+def _claim_for_this_worker(name: str, tmp_path_factory) -> None:
+    """Fail loudly if another pytest-xdist worker already graded this problem
+    set: its tests change the gradebook in order, so they must share one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    claim = tmp_path_factory.getbasetemp().parent / f"graded-{name}"
+    try:
+        with open(claim, "x") as fh:
+            fh.write(worker)
+    except FileExistsError:
+        pytest.fail(f"{name} was already graded by worker {claim.read_text()}: pytest-xdist split its group "
+                    f"(run with --dist loadgroup, and a pytest that xdist can group under)", pytrace=False)
+
+
 @pytest.fixture(params=[pytest.param(name, marks=pytest.mark.xdist_group(name)) for name in SPECS])
 def run(request, tmp_path_factory) -> Run:
     """A temporary course whose class is autograded in one batch, once per
@@ -533,6 +548,7 @@ def run(request, tmp_path_factory) -> Run:
     pytest-xdist group, so they share one process and one grading)."""
     spec = SPECS[request.param]
     if spec.name not in _RUNS:
+        _claim_for_this_worker(spec.name, tmp_path_factory)
         root = tmp_path_factory.mktemp(spec.name)
         release = make_course(root, spec)
         start = time.perf_counter()

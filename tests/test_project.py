@@ -13,7 +13,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from trialsim import sphinxext
+from trialsim import bench, sphinxext
 from trialsim.explorers import all_explorers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,9 +117,11 @@ def test_readme_quick_start_has_two_commands_and_ci_runs_the_second():
 
 @pytest.mark.slow  # every state of every explorer, again, in a fresh process
 def test_bench_prints_the_promised_json():
-    out = subprocess.run([sys.executable, "-m", "trialsim.bench"], capture_output=True, text=True,
-                         check=True, timeout=600)
+    out = subprocess.run([sys.executable, "-m", "trialsim.bench"], capture_output=True, text=True, timeout=600)
     report = json.loads(out.stdout)
+    # the budget is the benchmark's verdict (a busy test machine may miss it), not this test's
+    slow = bench.over_budget(report)
+    assert out.returncode == (1 if slow else 0) and all(s in out.stderr for s in slow), out.stderr
     by_name = {e["name"]: e for e in report["explorers"]}
     for explorer in all_explorers():
         row = by_name[explorer.name]
@@ -131,8 +133,6 @@ def test_bench_prints_the_promised_json():
 
 
 def test_bench_fails_when_an_explorer_is_over_budget():
-    from trialsim import bench
-
     report = {"explorers": [{"name": "quick", "p95_ms": 49.9}, {"name": "slow", "p95_ms": 50.4}]}
     assert bench.over_budget(report) == ["slow: p95 50.4 ms is over the 50 ms budget"]
 
