@@ -7,17 +7,17 @@ whole grading workflow.
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-                                    AssignLatePenalties,
-                                    CheckCellMetadata,
-                                    ClearHiddenTests,
-                                    GetGrades,
-                                    IgnorePattern,
-                                    LimitOutput,
-                                    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
 )
 
-from trialsim.feedback import ErrorsWithoutCode
 from trialsim.grading.execute import Execute
+from trialsim.grading.feedback import ErrorsWithoutCode
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from trialsim import data
-from trialsim.conclude import share
+from trialsim.frontends.conclude import share
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +56,7 @@ def test_glued_shares_use_the_course_format():
 
 
 def test_conclusions_format_shares_the_same_way():
-    from trialsim.conclude import Rule, Rules
+    from trialsim.frontends.conclude import Rule, Rules
 
     rules = Rules(Rule("{p:.0%} and {q:P}"))
     assert rules({"p": 0.9961, "q": 0.9961}) == "99.6% and more than 99%"
@@ -83,8 +83,8 @@ def test_the_expert_commentary_is_in_the_bibliography_and_cited_for_encouraging(
 
 def test_unconfirmed_counts_in_drill_claims_are_hedged():
     nc = {}
-    for name, columns in data.SCHEMAS.items():
-        if columns == data.FACT_COLUMNS:
+    for name in data.names():
+        if data.schema(name) == data.FACT_COLUMNS:
             frame = data.load(name)
             for key, value, status in zip(frame["key"], frame["value"], frame["status"], strict=True):
                 if status == "NC" and float(value).is_integer() and float(value) > 10:
@@ -127,7 +127,7 @@ def test_chapter_1_computes_the_ratio_of_the_two_chances():
     assert "ten thousand times" not in text
     assert 'glue("early_late_ratio", float(round(chance_early / chance_late, -3))' in text
     assert "about {glue:text}`early_late_ratio:,.0f` times more likely" in text
-    from trialsim import proportions
+    from trialsim.stats import proportions
 
     facts = data.facts("celltop_summary")
     k, n = facts["n_improved_ais"], facts["n_enrolled"]
@@ -140,9 +140,9 @@ def test_chapter_1_states_the_one_sided_level_plainly():
     text = _flat(_chapter("01-celltop-spinal-cord"))
     assert "each at the usual two-sided 5 % level" not in text
     assert "one-sided {glue:text}`one_sided_alpha:.1%` level" in text
-    from trialsim import recovery
+    from trialsim.stats import celltop
 
-    assert recovery.ALPHA == 0.025
+    assert celltop.ALPHA == 0.025
 
 
 def test_mesems_safety_explorer_speaks_of_serious_adverse_events_not_harm():

@@ -20,7 +20,7 @@ def test_celltop_summary_loads_with_published_numbers():
 def test_every_source_is_in_the_bibliography_and_every_data_set_has_a_card():
     bib = (ROOT / "book" / "references.bib").read_text()
     keys = set(re.findall(r"@\w+\{([^,]+),", bib))
-    for name in data.SCHEMAS:
+    for name in data.names():
         frame = data.load(name)
         if "source" in frame.columns:
             for status, source in zip(frame["status"], frame["source"].fillna(""), strict=True):
@@ -78,16 +78,16 @@ def test_als_synthetic_patients_are_regenerated_exactly_and_reproduce_the_paper(
     import numpy as np
     from scipy import stats
 
-    from trialsim import paired
+    from trialsim.stats import als
 
     frame = data.load("als_hadassah_synthetic")
-    fresh, seed = paired.synthetic_run_in_cohort(seed=0)
+    fresh, seed = als.synthetic_run_in_cohort(seed=0)
     assert seed == 50
     assert np.array_equal(frame["run_in_slope"], fresh["run_in_slope"])
     assert np.array_equal(frame["post_slope"], fresh["post_slope"])
     assert list(frame["responder"]) == list(fresh["responder"])
     facts = data.facts("als_hadassah_summary")
-    change = paired.percent_slope_change(frame["run_in_slope"].to_numpy(), frame["post_slope"].to_numpy())
+    change = als.percent_slope_change(frame["run_in_slope"].to_numpy(), frame["post_slope"].to_numpy())
     assert len(frame) == facts["n_treated"]
     assert int((change > facts["responder_threshold_pct"]).sum()) == facts["n_responders"]
     assert round(float(change.mean()), 1) == facts["mean_improvement"]
@@ -103,7 +103,7 @@ def test_als_synthetic_patients_are_regenerated_exactly_and_reproduce_the_paper(
 def test_progressive_ms_synthetic_patients_reproduce_the_published_shares():
     import numpy as np
 
-    from trialsim import proportions
+    from trialsim.stats import proportions
 
     facts = data.facts("progressive_ms_summary")
     frame = data.load("progressive_ms_synthetic")
@@ -213,11 +213,11 @@ def test_meta_safety_trials_pool_to_the_published_risk_ratio():
     import numpy as np
     from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
 
-    from trialsim import pooling
+    from trialsim.stats import meta
 
     facts = data.facts("meta_summary")
     frame = data.load("meta_safety_synthetic")
-    arms, seed = pooling.synthetic_risk_ratio_trials(frame["n_msc"], frame["n_control"], facts["ith_msk_rr"],
+    arms, seed = meta.synthetic_risk_ratio_trials(frame["n_msc"], frame["n_control"], facts["ith_msk_rr"],
                                                      (facts["ith_msk_rr"], facts["ith_msk_ci_low"],
                                                       facts["ith_msk_ci_high"]), correction=facts["ith_correction"],
                                                      seed=38374)

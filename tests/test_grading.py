@@ -26,7 +26,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from trialsim import check
+from trialsim.grading import check
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -114,7 +114,7 @@ PS01 = Spec(
 # ps02-als
 PS02_AUTO = {"test_fast_share": 2, "test_all_share": 2, "test_wilcoxon": 3, "test_n_per_arm": 2,
              "test_best_design": 2}
-SIM = ("paired.simulate_run_in(n=2000, run_in_months=6, followup_months=6, noise_sd=1.5, effect=0.0, "
+SIM = ("als.simulate_run_in(n=2000, run_in_months=6, followup_months=6, noise_sd=1.5, effect=0.0, "
        'shape="linear", enrol="{enrol}", dropout="none", seed=1)')
 PS02 = Spec(
     name="ps02-als",
@@ -123,9 +123,9 @@ PS02 = Spec(
     manual={"news_appraisal": 5},
     right={
         "fast_share": (f"sim = {SIM.format(enrol='fast')}\n"
-                       'fast_share = paired.responders(sim["pre_slope"], sim["post_slope"], 0.25)'),
+                       'fast_share = als.responders(sim["pre_slope"], sim["post_slope"], 0.25)'),
         "all_share": (f"sim = {SIM.format(enrol='all')}\n"
-                      'all_share = paired.responders(sim["pre_slope"], sim["post_slope"])'),
+                      'all_share = als.responders(sim["pre_slope"], sim["post_slope"])'),
         "wilcoxon": ('before, after = cohort["run_in_slope"], cohort["post_slope"]\n'
                      "p_exact = stats.wilcoxon(after, before).pvalue\n"
                      'p_approx = stats.wilcoxon(after, before, method="approx").pvalue'),
@@ -150,7 +150,7 @@ PS02 = Spec(
         # an endless loop: waiting for the share to change without re-simulating
         "s04-endless": dict(
             answers={"fast_share": (f"sim = {SIM.format(enrol='fast')}\n"
-                                    'share = paired.responders(sim["pre_slope"], sim["post_slope"], 0.25)\n'
+                                    'share = als.responders(sim["pre_slope"], sim["post_slope"], 0.25)\n'
                                     "while share < 0.5:\n"
                                     "    pass  # meant to simulate again until half respond\n"
                                     "fast_share = share")},
@@ -218,10 +218,10 @@ PS04 = Spec(
         "rr": NB_FIT.format(model='NegativeBinomial(patients["total"], x).fit(disp=0)'),
         "upper_rule3": "upper_rule3 = 3 / 144\nupper_exact = 1 - 0.05 ** (1 / 144)",
         "sae_p": "sae_p = stats.fisher_exact([[0, 144], [7, 137]]).pvalue",
-        "power_sim": ("power_sim = counts.rate_ratio_power(n_per_arm=72, base_rate=0.6, rate_ratio=0.5, "
+        "power_sim": ("power_sim = mesems.rate_ratio_power(n_per_arm=72, base_rate=0.6, rate_ratio=0.5, "
                       "dispersion=DISPERSION, scans=3, reps=2000, seed=4)"),
         "n_for_80": ("n_for_80 = 72\n"
-                     "while counts.power(n_for_80, 0.6, 0.7, DISPERSION, 3) < 0.8:\n"
+                     "while mesems.power(n_for_80, 0.6, 0.7, DISPERSION, 3) < 0.8:\n"
                      "    n_for_80 += 1"),
     },
     students={
@@ -238,7 +238,7 @@ PS04 = Spec(
         # an endless loop: the patients are counted up in one name and tested in another
         "s04-endless": dict(
             answers={"n_for_80": ("n = 72\n"
-                                  "while counts.power(72, 0.6, 0.7, DISPERSION, 3) < 0.8:\n"
+                                  "while mesems.power(72, 0.6, 0.7, DISPERSION, 3) < 0.8:\n"
                                   "    n += 1\n"
                                   "n_for_80 = n")},
             expected={"test_n_for_80": 0}),
@@ -259,8 +259,8 @@ LANDMARK = ('late = patients[patients["months"] {keep}].copy()\n'
             'a, b = late[late["msc"] == 1], late[late["msc"] == 0]\n'
             'p_landmark = logrank_test(a["months"], b["months"], event_observed_A=a["died"], '
             'event_observed_B=b["died"]).p_value')
-WINDOWS = ('sim = survival.simulate_months(110, 110, 0.012, followup=75, reps=500, seed=5)\n'
-           'counts = survival.monthly_counts(sim["times"], sim["events"], sim["group"], 75)\n')
+WINDOWS = ('sim = liver.simulate_months(110, 110, 0.012, followup=75, reps=500, seed=5)\n'
+           'counts = liver.monthly_counts(sim["times"], sim["events"], sim["group"], 75)\n')
 PS05 = Spec(
     name="ps05-liver",
     data_call='data.load("liver_synthetic")',
@@ -274,7 +274,7 @@ PS05 = Spec(
         "p_whole": ('p_whole = logrank_test(msc["months"], control["months"], event_observed_A=msc["died"], '
                     'event_observed_B=control["died"]).p_value'),
         "hr_landmark": LANDMARK.format(keep="> 13"),
-        "fpr_best": (WINDOWS + 'p_windows = np.array([survival.window_tests(counts, start=m)["logrank_p"] '
+        "fpr_best": (WINDOWS + 'p_windows = np.array([liver.window_tests(counts, start=m)["logrank_p"] '
                      'for m in (0, 3, 6, 12, 13, 24)])\n'
                      'fpr_best = float((p_windows < 0.05).any(axis=0).mean())'),
         "at_risk_13": ('at_risk_msc = int((msc["months"] > 13).sum())\n'
@@ -286,7 +286,7 @@ PS05 = Spec(
         # hidden checks see it), and the share of all 3,000 tests instead of the share of trials
         "s02-wrong": dict(
             answers={"hr_landmark": LANDMARK.format(keep=">= 13"),
-                     "fpr_best": (WINDOWS + 'p_windows = np.array([survival.window_tests(counts, start=m)'
+                     "fpr_best": (WINDOWS + 'p_windows = np.array([liver.window_tests(counts, start=m)'
                                   '["logrank_p"] for m in (0, 3, 6, 12, 13, 24)])\n'
                                   'fpr_best = float((p_windows < 0.05).mean())')},
             expected={"test_hr_landmark": 0, "test_fpr_best": 0}),
@@ -304,7 +304,7 @@ PS05 = Spec(
                                   'found = np.zeros(500, dtype=bool)\n'
                                   'i = 0\n'
                                   'while i < len(landmarks):\n'
-                                  '    p = survival.window_tests(counts, start=landmarks[i])["logrank_p"]\n'
+                                  '    p = liver.window_tests(counts, start=landmarks[i])["logrank_p"]\n'
                                   '    found |= p < 0.05\n'
                                   '    # forgot: i += 1\n'
                                   'fpr_best = float(found.mean())')},
@@ -323,10 +323,10 @@ ARMS = ('e1, n1, e0, n0 = (trials[c].to_numpy() for c in ("events_msc", "n_msc",
         'y, v = effectsize_2proportions(e1 + 0.5 * zero, n1 + zero, e0 + 0.5 * zero, n0 + zero, '
         'statistic="risk-ratio")\n'
         'res = combine_effects(y, v, method_re="dl")\n')
-MODERATORS = ('chance_any = pooling.moderator_false_positives(k_studies=9, n_moderators=5, reps=2000, '
+MODERATORS = ('chance_any = meta.moderator_false_positives(k_studies=9, n_moderators=5, reps=2000, '
               'seed=1)["any"]\n'
               'fewest_moderators = 1\n'
-              'while pooling.moderator_false_positives(k_studies=9, n_moderators=fewest_moderators, reps=2000, '
+              'while meta.moderator_false_positives(k_studies=9, n_moderators=fewest_moderators, reps=2000, '
               'seed=1)["any"] <= 0.2:\n'
               '    {step}\n')
 PS06 = Spec(
@@ -338,7 +338,7 @@ PS06 = Spec(
         "rr_trial_b": ('b = trials.set_index("trial").loc["Trial B"]\n'
                        'rr_trial_b = ((b["events_msc"] + 0.5) / (b["n_msc"] + 1)) / '
                        '((b["events_control"] + 0.5) / (b["n_control"] + 1))'),
-        # statsmodels directly, Trial B corrected by hand (the solution uses pooling.risk_ratio_studies)
+        # statsmodels directly, Trial B corrected by hand (the solution uses meta.risk_ratio_studies)
         "pooled_rr": (ARMS + 'effect, se = res.mean_effect_fe, res.sd_eff_w_fe  # tau2 < 0 is set to 0\n'
                       'pooled_rr = math.exp(effect)\n'
                       'pooled_low, pooled_high = math.exp(effect - 1.96 * se), math.exp(effect + 1.96 * se)'),
@@ -886,7 +886,7 @@ def test_course_start_copies_once_and_never_overwrites(tmp_path):
 
 
 def test_feedback_shortens_errors_only_in_test_cells():
-    from trialsim.feedback import ErrorsWithoutCode
+    from trialsim.grading.feedback import ErrorsWithoutCode
 
     def cell(meta):
         c = nbformat.v4.new_code_cell("x", metadata={"nbgrader": meta})

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from trialsim import montecarlo, paired, tables
+from trialsim import tables
 from trialsim.explorers import all_explorers
+from trialsim.stats import als, montecarlo
 
 
 @pytest.mark.parametrize("share,reps", [(0.5, 38_415), (0.05, 2000), (0.0, 2000), (1.0, 5000), (0.31, 123)])
@@ -53,10 +54,10 @@ def test_until_precise_names_what_is_wrong():
 
 
 def test_run_in_trials_run_until_precise():
-    out = paired.simulate_run_in_trials(n=19, design="placebo", effect=0.0, enrol="fast", dropout="informative",
+    out = als.simulate_run_in_trials(n=19, design="placebo", effect=0.0, enrol="fast", dropout="informative",
                                         shape="slowing", reps="precise", seed=3)
     assert out["halfwidth"] <= montecarlo.TARGET_HALFWIDTH and out["reps"] >= montecarlo.MIN_REPS
-    for name in paired.ENDPOINTS:
+    for name in als.ENDPOINTS:
         assert montecarlo.halfwidth(out[f"report_{name}"], out["reps"]) <= montecarlo.TARGET_HALFWIDTH
 
 

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_top_level_layout():
     for name in ["book", "chapters", "datasets", "exercises", "solutions", "src/trialsim", "tests",
                  "_config.yml", "requirements.txt", "README.md", "pyproject.toml", ".ci/run",
-                 "book/_toc.yml", "book/references.bib", "book/static/course.js", "book/static/course.css"]:
+                 "book/_toc.yml", "book/references.bib", "book/static/js/core.js", "book/static/course.css",
+                 "package.json", "package-lock.json", "LICENSE"]:
         assert (ROOT / name).exists(), name
 
 
@@ -150,3 +151,27 @@ def test_plotly_outputs_become_course_figures():
     assert "T</script>" not in html.split('type="application/json">', 1)[1]
     assert sphinxext.PlotlyMimeRenderer.handle_mime(None, _Data("text/html", "x"), False) is None
     assert sphinxext.plotly_js_source().name == "plotly.min.js"
+
+
+def test_each_chapter_is_found_by_one_word():
+    """A reader who knows a chapter finds its data, explorer module, model and
+    problem set by the same word: the chapter's explorer module's name."""
+    from trialsim.explorers import MODULES
+
+    chapters = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
+    assert len(chapters) == len(MODULES)
+    for chapter, module in zip(chapters, MODULES, strict=True):
+        word = module.rsplit(".", 1)[1]
+        number, slug = chapter.stem[:2], chapter.stem[3:]
+        assert word.replace("_", "-") in slug, f"{chapter.name} does not carry its word {word!r}"
+        assert sorted(ROOT.glob(f"datasets/{word}_*.csv")), f"no datasets/{word}_*.csv for {chapter.name}"
+        pages = {e.page for e in __import__(module, fromlist=["EXPLORERS"]).EXPLORERS}
+        assert pages == {f"chapters/{chapter.stem}"}, f"explorers/{word}.py draws on {pages}"
+        if word != "capstone":  # the capstone appraises with the earlier chapters' models
+            assert (ROOT / f"src/trialsim/stats/{word}.py").is_file(), f"no model stats/{word}.py"
+            sets = sorted(ROOT.glob(f"solutions/ps{number}-*"))
+            assert sets and sets[0].name.startswith(f"ps{number}-{word.replace('_', '-')}"), sets
+    # and every data file belongs to a chapter's word
+    words = {m.rsplit(".", 1)[1] for m in MODULES}
+    for csv in ROOT.glob("datasets/*.csv"):
+        assert any(csv.stem.startswith(f"{w}_") for w in words), f"{csv.name} belongs to no chapter's word"

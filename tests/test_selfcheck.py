@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from trialsim.selfcheck import Option, Question, quiz_html
+from trialsim.content.selfcheck import Option, Question, quiz_html
 
 
 def test_question_needs_one_correct_option_and_explanations():
@@ -31,7 +31,7 @@ def test_quiz_markup_gives_feedback_for_every_option():
 # ---------------------------------------------------------------- content files, shuffling, the whole book
 import yaml  # noqa: E402
 
-from trialsim import selfcheck  # noqa: E402
+from trialsim.content import selfcheck  # noqa: E402
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 FILES = sorted((ROOT / "chapters").glob("*.selfcheck.yml"))
@@ -87,8 +87,8 @@ def test_no_trial_number_is_typed_into_a_question():
     from trialsim import data
 
     values = set()
-    for name, columns in data.SCHEMAS.items():
-        if columns == data.FACT_COLUMNS:
+    for name in data.names():
+        if data.schema(name) == data.FACT_COLUMNS:
             for value in data.facts(name).values():
                 if value > 10 or not float(value).is_integer():
                     values.add(f"{value:g}")

@@ -6,12 +6,10 @@ those settings. No console errors, no request to another host."""
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 
-from trialsim.explorer import state_from_payload
 from trialsim.explorers import capstone, get, marketing
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
@@ -134,11 +132,10 @@ def test_checklist_links_open_their_explorers_preset(open_page, site_url, site_d
             key=lambda c: int(c.get_attribute("data-index")))]
         if shown != choice:
             problems.append(f"{href}: controls show {shown}, the link asked for {choice}")
-        payload = json.loads(root.locator("script.tsx-data").text_content())
-        want = state_from_payload(payload, choice)
+        want = explorer.outcome(**{c.name: c.values[k] for c, k in zip(explorer.controls, choice, strict=True)})
         readouts = [e.text_content() for e in root.locator("[data-readout]").all()]
-        if readouts != want["shown"]:
-            problems.append(f"{href}: readouts {readouts} are not the engine's {want['shown']}")
+        if readouts != want.shown:
+            problems.append(f"{href}: readouts {readouts} are not the engine's {want.shown}")
         if not root.locator(".tsx-preset").count():
             problems.append(f"{href}: the page does not say the controls were preset")
         problems += [f"{href}: {p}" for p in target.problems()]

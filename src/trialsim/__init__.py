@@ -1,8 +1,8 @@
 """trialsim: the engine of the Cells on Trial course.
 
-Simulators are pure functions of plain parameters (``trialsim.proportions``,
-``trialsim.recovery`` and the modules for later chapters); an
-``trialsim.explorer.Explorer`` turns one of them into an interactive
+Simulators are pure functions of plain parameters (``trialsim.stats.proportions``,
+``trialsim.stats.celltop`` and the modules for later chapters); an
+``trialsim.frontends.explorer.Explorer`` turns one of them into an interactive
 explorer with a live (ipywidgets) and a static (precomputed HTML) front end.
 """
 

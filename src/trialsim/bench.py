@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .explorer import Explorer
 from .explorers import all_explorers
+from .frontends.explorer import Explorer
 
 BUDGET_MS = 50.0
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,8 +1,10 @@
 """Access to the course's data sets in ``datasets/``.
 
-Every file has a schema here (the columns it must have).  A missing file or
-column fails with a message that names it, so a broken data set stops the
-build with a clear reason instead of a wrong number on a page.
+Every file has a schema (the columns it must have): a chapter's table of
+facts, ``<word>_summary.csv``, has ``FACT_COLUMNS`` by its name alone, and
+every other file is listed in ``SCHEMAS``. A missing file or column fails
+with a message that names it, so a broken data set stops the build with a
+clear reason instead of a wrong number on a page.
 
 The folder is found, in order: ``$TRIALSIM_DATA``, then ``datasets/`` at the
 root of the checkout this package was installed from (``pip install -e .``).
@@ -20,17 +22,13 @@ STATUSES = {"P", "R", "P;R", "S", "NC", "illustrative"}
 # one fact per row: a key, its value, the FACTS.md status and the citation
 FACT_COLUMNS = ["key", "value", "status", "source", "description"]
 
+FACTS_SUFFIX = "_summary"  # datasets/<word>_summary.csv: a chapter's facts, with FACT_COLUMNS
+
 SCHEMAS: dict[str, list[str]] = {
-    "celltop_summary": FACT_COLUMNS,
-    "als_hadassah_summary": FACT_COLUMNS,
     "als_later_trials": FACT_COLUMNS,
-    "progressive_ms_summary": FACT_COLUMNS,
-    "mesems_summary": FACT_COLUMNS,
-    "liver_summary": FACT_COLUMNS,
-    "meta_summary": FACT_COLUMNS,
     "marketing_success_rates": FACT_COLUMNS,
     # the capstone's FICTIONAL trial, written for the course (see the data card)
-    "marketing_capstone": FACT_COLUMNS,
+    "capstone_veltra": FACT_COLUMNS,
     # the red flags of the drill, each with the chapter that teaches it
     "marketing_flags": ["flag", "label", "chapter", "explanation"],
     # claims for the drill: clinic and media quotations (one sentence each) and claims written for the course
@@ -65,19 +63,33 @@ def datasets_dir() -> Path:
     return path
 
 
+def schema(name: str) -> list[str]:
+    """The columns data set ``name`` must have; raises ``DataError`` for an unknown name."""
+    if name in SCHEMAS:
+        return SCHEMAS[name]
+    if name.endswith(FACTS_SUFFIX):
+        return FACT_COLUMNS
+    raise DataError(f"unknown data set {name!r}: known data sets are {', '.join(names())}")
+
+
+def names(folder: Path | None = None) -> list[str]:
+    """Every data set with a schema: the files in ``SCHEMAS`` and every ``*_summary.csv`` present."""
+    found = {p.stem for p in Path(folder or datasets_dir()).glob(f"*{FACTS_SUFFIX}.csv")}
+    return sorted(found | set(SCHEMAS))
+
+
 def load(name: str, folder: Path | None = None) -> pd.DataFrame:
     """Load ``datasets/<name>.csv`` and check it has its schema's columns."""
-    if name not in SCHEMAS:
-        raise DataError(f"unknown data set {name!r}: known data sets are {', '.join(sorted(SCHEMAS))}")
+    columns = schema(name)
     path = Path(folder or datasets_dir()) / f"{name}.csv"
     if not path.is_file():
         raise DataError(f"data set {name!r} is missing: expected the file {path}")
     frame = pd.read_csv(path)
-    missing = [c for c in SCHEMAS[name] if c not in frame.columns]
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
             f"data set {name!r} ({path.name}) lacks column(s) {', '.join(missing)}; "
-            f"it must have {', '.join(SCHEMAS[name])}"
+            f"it must have {', '.join(columns)}"
         )
     if "status" in frame.columns:
         bad = sorted(set(frame["status"].astype(str)) - STATUSES)

@@ -6,12 +6,14 @@
   ``application/vnd.plotly.v1+json`` output, which myst-nb would skip.  The
   ``PlotlyMimeRenderer`` (registered as a ``myst_nb.mime_renderers`` entry
   point) turns it into a container with the figure JSON, drawn by
-  ``course.js``.
+  ``book/static/js/figures.js``.
+* Adds the course's scripts (``book/static/js/``, in the order of
+  ``trialsim.frontends.static.JS_MODULES``) to every page.
 * Serves plotly.js from the site itself: it is copied from the installed
   plotly package into ``_vendor/`` of the output (never committed, never from
   a CDN) and linked only on pages that draw a figure.
 * Formats glued shares the course's way: a ``%`` format in a glue role
-  (``{glue:text}`rate:.0%```) goes through ``trialsim.conclude.share``, so
+  (``{glue:text}`rate:.0%```) goes through ``trialsim.frontends.conclude.share``, so
   a share never reads 0 % or 100 % unless it is exactly that.
 * Drops sphinx-thebe's scripts: the course runs no code in the browser,
   and their inline copy, added twice, logs a console error on every page.
@@ -122,7 +124,7 @@ def _patch_glue_formats() -> None:
     from myst_nb.core import variables
     from myst_nb.ext.glue import crossref, roles
 
-    from .conclude import share
+    from .frontends.conclude import share
 
     original = getattr(variables.format_plain_text, "__wrapped__", variables.format_plain_text)
 
@@ -143,6 +145,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension with Sphinx (patch the glue formats, copy plotly.js at
     the start of an HTML build, link it on pages that draw a figure) and return its metadata."""
     _patch_glue_formats()
+    from .frontends.static import JS_MODULES
+
+    for name in JS_MODULES:  # the course's scripts, in order, on every page
+        app.add_js_file(f"js/{name}.js")
     app.connect("builder-inited", _copy_plotly)
     app.connect("html-page-context", _page_context)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,7 @@
 """Tables of precomputed simulations, stored with their seed.
 
 Some explorers show rates from simulated trials that need tens of thousands
-of trials to be precise (see ``trialsim.montecarlo``): far more than a live
+of trials to be precise (see ``trialsim.stats.montecarlo``): far more than a live
 control change can afford in 50 ms. Their settings are finite, so each
 setting is simulated once by a command and stored:
 
@@ -32,7 +32,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from . import data, montecarlo
+from . import data
+from .stats import montecarlo
 
 DIGITS = 6          # significant digits kept for every stored number
 

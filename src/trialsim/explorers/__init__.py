@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..explorer import Explorer
+    from ..frontends.explorer import Explorer
 
 MODULES = [
     "trialsim.explorers.celltop",

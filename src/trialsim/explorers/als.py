@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import data, figures, paired
-from ..conclude import Rule, Rules, percent
-from ..explorer import Control, Explorer, Readout
+from .. import data
+from ..frontends import figures
+from ..frontends.conclude import Rule, Rules, percent
+from ..frontends.explorer import Control, Explorer, Readout
+from ..stats import als
 from ..tables import Table
 
 _FACTS = data.facts("als_hadassah_summary")
@@ -25,8 +27,8 @@ MEAN_TRIAL = _FACTS["mean_improvement"]
 P_TRIAL = _FACTS["wilcoxon_p"]
 THRESHOLD = _FACTS["responder_threshold_pct"]
 COLORS = {"treated": "#1f5f99", "placebo": "#8c8c8c", "threshold": "#2b7a3d", "published": "#8b1a1a"}
-CENTRES = [float(c) for c in (paired.CHANGE_BINS[:-1] + paired.CHANGE_BINS[1:]) / 2]
-EDGES = [float(e) for e in paired.CHANGE_BINS]
+CENTRES = [float(c) for c in (als.CHANGE_BINS[:-1] + als.CHANGE_BINS[1:]) / 2]
+EDGES = [float(e) for e in als.CHANGE_BINS]
 TICKS = ["0" if e == 0 else f"{e:+.0f}".replace("-", "−") for e in EDGES]
 TESTS = {
     ("run-in", "responders"): "a count: more than half are responders",
@@ -39,7 +41,7 @@ TESTS = {
 
 
 def _table_entry(seed, design, effect, enrol, shape, dropout, noise_sd, run_in_months, followup_months, n):
-    return paired.simulate_run_in_trials(
+    return als.simulate_run_in_trials(
         n=n, run_in_months=run_in_months, followup_months=followup_months, noise_sd=noise_sd,
         effect=effect, shape=shape, enrol=enrol, dropout=dropout, design=design, reps="precise", seed=seed)
 
@@ -148,7 +150,7 @@ def _bar(arm: str, i: int):
 
 
 def _mean_x(f):
-    return int(round(float(np.clip(f["mean_change"], paired.CHANGE_BINS[0], paired.CHANGE_BINS[-1]))))
+    return int(round(float(np.clip(f["mean_change"], als.CHANGE_BINS[0], als.CHANGE_BINS[-1]))))
 
 
 RUN_IN = Explorer(
@@ -256,7 +258,7 @@ TABLE = Table(
     compute=_table_entry, seed=2021,
     description=("Simulated run-in trials of untreated (or treated) ALS patients per setting of the explorer "
                  "als-run-in, run in seeded batches until every share of trials reporting a benefit has a 95% "
-                 "Monte Carlo half-width of at most half a percentage point (trialsim.paired)."),
+                 "Monte Carlo half-width of at most half a percentage point (trialsim.stats.als)."),
 )
 
 EXPLORERS = [RUN_IN]

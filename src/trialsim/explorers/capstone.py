@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from .. import data, drill, figures, proportions
-from ..appraisal import Appraisal, Item, Link
-from ..conclude import Rule, Rules, percent
-from ..explorer import Control, Explorer, Readout, preset_link
+from .. import data
+from ..content import drill
+from ..content.appraisal import Appraisal, Item, Link
+from ..frontends import figures
+from ..frontends.conclude import Rule, Rules, percent
+from ..frontends.explorer import Control, Explorer, Readout, preset_link
+from ..stats import proportions
 from . import als, celltop, liver, mesems, meta, progressive_ms
 
 PAGE = "chapters/08-capstone-appraisal"
-FACTS = data.facts("marketing_capstone")
+FACTS = data.facts("capstone_veltra")
 LOOKS = FACTS["outcomes"] * FACTS["timepoints"]
 ENDPOINTS = {
     "ais": ("At least one AIS grade better at 6 months (the press release)", "ais"),

@@ -8,9 +8,11 @@ cells when they do nothing, and how often it would find a real effect.
 
 from __future__ import annotations
 
-from .. import data, figures, recovery
-from ..conclude import Rule, Rules, percent, share
-from ..explorer import Control, Explorer, Readout
+from .. import data
+from ..frontends import figures
+from ..frontends.conclude import Rule, Rules, percent, share
+from ..frontends.explorer import Control, Explorer, Readout
+from ..stats import celltop
 
 COLORS = {"treated": "#1f5f99", "control": "#6b6b6b", "benchmark": "#c05a00", "truth": "#2b7a3d"}
 _FACTS = data.facts("celltop_summary")
@@ -20,7 +22,7 @@ ROWS = ["Treated patients", "Control arm (randomised)", "Benchmark from the lite
 
 
 def _simulate(design, assumed_rate, timing, endpoint, effect, n_per_arm):
-    out = recovery.simulate(design=design, assumed_rate=assumed_rate, n_per_arm=n_per_arm,
+    out = celltop.simulate(design=design, assumed_rate=assumed_rate, n_per_arm=n_per_arm,
                             endpoint=endpoint, effect=effect, timing=timing,
                             observed_share=OBSERVED_SHARE)
     out["miss"] = 1 - out["power"]

@@ -11,7 +11,7 @@ The abstract gives no survival numbers per period, so every
 survival number here is illustrative: the models match only the arm sizes,
 the longest follow-up and the shape of the published finding (no early
 difference, a late one).  Survival comparisons use the whole-month tools in
-``trialsim.survival`` (checked against lifelines and statsmodels); many
+``trialsim.stats.liver`` (checked against lifelines and statsmodels); many
 simulated trials are computed once, the first time a setting is asked for.
 """
 
@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import data, figures, montecarlo, survival
-from ..conclude import Rule, Rules, percent
-from ..explorer import Control, Explorer, Readout
+from .. import data
+from ..frontends import figures
+from ..frontends.conclude import Rule, Rules, percent
+from ..frontends.explorer import Control, Explorer, Readout
+from ..stats import liver, montecarlo
 from ..tables import Table
 
 if TYPE_CHECKING:
@@ -63,11 +65,11 @@ def synthetic_trial() -> tuple[pd.DataFrame, int]:
 
     ratios, changes = EFFECTS["late_only"][1:]
     for seed in range(SYNTHETIC_SEED, SYNTHETIC_SEED + 1000):
-        d = survival.simulate_months(N_MSC, N_CONTROL, HAZARD, ratios, changes, FOLLOWUP, seed=seed)
-        counts = survival.monthly_counts(d["times"], d["events"], d["group"], FOLLOWUP)
-        early = survival.window_tests(counts, 0, 12)
-        late = survival.window_tests(counts, FACTS["landmark_month"])
-        whole = survival.window_tests(counts, 0)
+        d = liver.simulate_months(N_MSC, N_CONTROL, HAZARD, ratios, changes, FOLLOWUP, seed=seed)
+        counts = liver.monthly_counts(d["times"], d["events"], d["group"], FOLLOWUP)
+        early = liver.window_tests(counts, 0, 12)
+        late = liver.window_tests(counts, FACTS["landmark_month"])
+        whole = liver.window_tests(counts, 0)
         if (early["logrank_p"][0] > 0.2 and 0.8 <= early["hr"][0] <= 1.25 and late["logrank_p"][0] < 0.05
                 and whole["logrank_p"][0] > 0.05):
             frame = pd.DataFrame({"patient": np.arange(1, N_MSC + N_CONTROL + 1),
@@ -91,7 +93,7 @@ def _windows(followup):
 
 def _free_p(counts, followup):
     """Every trial's log-rank p in every free window: (windows, trials)."""
-    return np.array([survival.window_tests(counts, a, b)["logrank_p"] for a, b in _windows(followup)])
+    return np.array([liver.window_tests(counts, a, b)["logrank_p"] for a, b in _windows(followup)])
 
 
 def _batch(rng, reps, effect, n_per_arm, followup):
@@ -99,9 +101,9 @@ def _batch(rng, reps, effect, n_per_arm, followup):
     window, the best free window and (at the longest follow-up) the best of
     the first k landmarks' windows give p < 0.05."""
     ratios, changes = EFFECTS[effect][1:]
-    d = survival.simulate_months(n_per_arm, n_per_arm, HAZARD, ratios, changes, followup, reps=reps, rng=rng)
-    counts = survival.monthly_counts(d["times"], d["events"], d["group"], followup)
-    out = {f"after_{month}": survival.window_tests(counts, start=month)["logrank_p"] < 0.05 for month in LANDMARKS}
+    d = liver.simulate_months(n_per_arm, n_per_arm, HAZARD, ratios, changes, followup, reps=reps, rng=rng)
+    counts = liver.monthly_counts(d["times"], d["events"], d["group"], followup)
+    out = {f"after_{month}": liver.window_tests(counts, start=month)["logrank_p"] < 0.05 for month in LANDMARKS}
     free = _free_p(counts, followup)
     out["best"] = np.nanmin(free, axis=0) < 0.05
     if followup == FREE_FOLLOWUP:
@@ -132,16 +134,16 @@ def _trial(effect, n_per_arm, followup):
     window tests: monthly counts, the tests per landmark and the free
     windows' p-values."""
     ratios, changes = EFFECTS[effect][1:]
-    d = survival.simulate_months(n_per_arm, n_per_arm, HAZARD, ratios, changes, followup, reps=1, seed=SEED)
-    counts = survival.monthly_counts(d["times"], d["events"], d["group"], followup)
-    by_landmark = {month: survival.window_tests(counts, start=month) for month in LANDMARKS}
+    d = liver.simulate_months(n_per_arm, n_per_arm, HAZARD, ratios, changes, followup, reps=1, seed=SEED)
+    counts = liver.monthly_counts(d["times"], d["events"], d["group"], followup)
+    by_landmark = {month: liver.window_tests(counts, start=month) for month in LANDMARKS}
     return counts, by_landmark, _free_p(counts, followup)
 
 
 def _curves(counts, followup):
     out = []
     for arm in (1, 0):
-        surv = survival.km_monthly(counts[f"at_risk_{arm}"][0], counts[f"events_{arm}"][0])
+        surv = liver.km_monthly(counts[f"at_risk_{arm}"][0], counts[f"events_{arm}"][0])
         full = np.r_[1.0, surv]
         out.append([float(full[m]) if m <= followup else None for m in GRID])
     return out
@@ -171,7 +173,7 @@ def _landmark(effect, landmark, n_per_arm, followup, analysis):
     if stop == followup and start in by_landmark:
         tests = by_landmark[start]
     else:
-        tests = survival.window_tests(counts, start, stop)
+        tests = liver.window_tests(counts, start, stop)
     found = float(rates["found_best"]) if analysis == "best" else float(rates["found_after"][LANDMARKS.index(start)])
     curves = _curves(counts, followup)
     p = float(tests["logrank_p"][0])

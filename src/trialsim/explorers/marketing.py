@@ -4,15 +4,18 @@ The learner starts from the published share of drug candidates that reach
 approval and adds evidence (a mouse study, an uncontrolled phase I, a small
 open-label study, a blinded randomised trial), each with a likelihood ratio
 the learner can change, and watches the probability that the treatment works
-move (``trialsim.evidence``). The likelihood ratios are the course's
+move (``trialsim.stats.marketing``). The likelihood ratios are the course's
 illustration; the trial's follows from its power and significance level.
 """
 
 from __future__ import annotations
 
-from .. import data, drill, evidence, figures
-from ..conclude import Rule, Rules, percent
-from ..explorer import Control, Explorer, Readout
+from .. import data
+from ..content import drill
+from ..frontends import figures
+from ..frontends.conclude import Rule, Rules, percent
+from ..frontends.explorer import Control, Explorer, Readout
+from ..stats import marketing
 
 FACTS = data.facts("marketing_success_rates")
 BAR = FACTS["offer_threshold"]
@@ -42,28 +45,28 @@ def _lr_options(values, default):
 
 
 def rct_ratio(result: str, power: float) -> float:
-    """The combined likelihood ratio of the randomised evidence."""
+    """The combined likelihood ratio of the randomised marketing."""
     if result == "none":
         return 1.0
     if result == "negative":
-        return evidence.trial_likelihood_ratio(power, ALPHA, positive=False)
-    single = evidence.trial_likelihood_ratio(power, ALPHA, positive=True)
+        return marketing.trial_likelihood_ratio(power, ALPHA, positive=False)
+    single = marketing.trial_likelihood_ratio(power, ALPHA, positive=True)
     return single ** (2 if result == "two" else 1)
 
 
 def _simulate(start, mouse, phase1, open_label, rct, power):
     prior = STARTS[start][1]
     ratios = [mouse or 1.0, phase1 or 1.0, open_label or 1.0, rct_ratio(rct, power)]
-    path = evidence.chain(prior, ratios)
+    path = marketing.chain(prior, ratios)
     return {
         "prior": prior,
         "path": path,
         "post": path[-1],
         "before_rct": path[-2],
         "combined": ratios[0] * ratios[1] * ratios[2] * ratios[3],
-        "needed": evidence.likelihood_ratio_needed(path[-1], BAR) if path[-1] < BAR else 1.0,
-        "lr_positive": evidence.trial_likelihood_ratio(power, ALPHA),
-        "lr_negative": evidence.trial_likelihood_ratio(power, ALPHA, positive=False),
+        "needed": marketing.likelihood_ratio_needed(path[-1], BAR) if path[-1] < BAR else 1.0,
+        "lr_positive": marketing.trial_likelihood_ratio(power, ALPHA),
+        "lr_negative": marketing.trial_likelihood_ratio(power, ALPHA, positive=False),
         "has_rct": rct != "none",
         "bar": BAR,
     }

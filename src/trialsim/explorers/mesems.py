@@ -11,7 +11,7 @@
 The lesion model is calibrated to the trial: the control arm's GELs per scan
 is an assumption (``gel_per_scan`` in the data set), and the overdispersion
 is the one that makes a parallel comparison of 69 and 75 patients over three
-scans give the published interval (``counts.dispersion_from_ci``).
+scans give the published interval (``mesems.dispersion_from_ci``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import counts, data, figures, intervals, proportions
-from ..conclude import Rule, Rules, percent
-from ..explorer import Control, Explorer, Readout
+from .. import data
+from ..frontends import figures
+from ..frontends.conclude import Rule, Rules, percent
+from ..frontends.explorer import Control, Explorer, Readout
+from ..stats import intervals, mesems, proportions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,7 +37,7 @@ RR, LOW, HIGH = FACTS["gel_rr"], FACTS["gel_ci_low"], FACTS["gel_ci_high"]
 SCANS = 3                                   # weeks 4, 12 and 24
 SCAN_NAMES = [f"week_{FACTS[f'scan_week_{i}']}" for i in (1, 2, 3)]
 RATE = FACTS["gel_per_scan"]
-DISPERSION = counts.dispersion_from_ci(LOW, HIGH, N_MSC, N_PLACEBO, RATE * SCANS, RR)
+DISPERSION = mesems.dispersion_from_ci(LOW, HIGH, N_MSC, N_PLACEBO, RATE * SCANS, RR)
 SYNTHETIC_SEED = 0
 
 
@@ -43,13 +45,13 @@ def synthetic_trial() -> tuple[pd.DataFrame, int]:
     """The SYNTHETIC patients of ``datasets/mesems_synthetic.csv``: (frame,
     seed found).  Per-scan GEL counts for 69 MSC and 75 placebo patients,
     reproducing the published rate ratio and interval (see the data card)."""
-    return counts.synthetic_lesion_trial(N_MSC, N_PLACEBO, RATE, DISPERSION, RR, (LOW, HIGH), SCAN_NAMES,
+    return mesems.synthetic_lesion_trial(N_MSC, N_PLACEBO, RATE, DISPERSION, RR, (LOW, HIGH), SCAN_NAMES,
                                          groups=("MSC", "placebo"), tolerance=0.01, seed=SYNTHETIC_SEED)
 
 
 def _se(n_msc, n_placebo, scans, dispersion=DISPERSION, rate=RATE):
     mean = rate * scans
-    return math.sqrt(counts.log_ratio_variance(n_msc, mean * RR, n_placebo, mean, dispersion))
+    return math.sqrt(mesems.log_ratio_variance(n_msc, mean * RR, n_placebo, mean, dispersion))
 
 
 SE_AS_RUN = _se(N_MSC, N_PLACEBO, SCANS)
@@ -215,8 +217,8 @@ def _curve(endpoint, design, n_per_arm, dispersion, weeks):
         return _progression_power(level, grid, n_per_arm), float(fine[reach].max()) if reach.any() else math.nan
     kind = "parallel" if design == "parallel" else "crossover"
     carry = 1.0 if design == "carryover" else 0.0
-    return (counts.power(n_per_arm, level, grid, dispersion, design=kind, carryover=carry),
-            counts.detectable_ratio(n_per_arm, level, dispersion, design=kind, carryover=carry))
+    return (mesems.power(n_per_arm, level, grid, dispersion, design=kind, carryover=carry),
+            mesems.detectable_ratio(n_per_arm, level, dispersion, design=kind, carryover=carry))
 
 
 def _power(endpoint, design, n_per_arm, true_rr, dispersion, followup):
@@ -228,7 +230,7 @@ def _power(endpoint, design, n_per_arm, true_rr, dispersion, followup):
     curve, detectable = _curve(*key)
     power = float(curve[RR_GRID.index(true_rr)])
     level = _placebo_level(endpoint, followup)
-    none = 1 - level if endpoint == "progression" else float(counts.share_with_none(level, dispersion))
+    none = 1 - level if endpoint == "progression" else float(mesems.share_with_none(level, dispersion))
     return {"power": power, "miss": 1 - power, "curve": curve, "detectable": detectable,
             "what": label, "ratio_text": _ratio_text(true_rr), "level": level, "none": none,
             "crossover_impossible": endpoint == "progression" and design != "parallel"}

@@ -10,7 +10,7 @@
 * "Nine studies, many moderators": the chance that one of several study
   features comes out 'significant' in a meta-regression with no true effect.
 
-All pooling is statsmodels' through ``trialsim.pooling``.
+All pooling is statsmodels' through ``trialsim.stats.meta``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from functools import cache
 
 import numpy as np
 
-from .. import data, figures, pooling
-from ..conclude import Rule, Rules, percent, share
-from ..explorer import Control, Explorer, Readout
+from .. import data
+from ..frontends import figures
+from ..frontends.conclude import Rule, Rules, percent, share
+from ..frontends.explorer import Control, Explorer, Readout
+from ..stats import meta
 from ..tables import Table
 
 FACTS = data.facts("meta_summary")
@@ -59,9 +61,9 @@ def _pooling(model, which, correction, heterogeneity):
     e_t = TRIALS["events_msc"].to_numpy().astype(float)
     if heterogeneity != "none":   # move each trial's MSC-arm events by a fixed, seeded shift of its risk ratio
         e_t = np.clip(np.round(e_t * np.exp(HETEROGENEITY[heterogeneity] * SHIFTS)), 0, n_t)
-    studies = pooling.risk_ratio_studies(e_t[keep].astype(int), n_t[keep], e_c[keep], n_c[keep], correction)
-    res = pooling.pool(studies["log_rr"], studies["variance"], model)
-    other = pooling.pool(studies["log_rr"], studies["variance"], "fixed" if model == "random" else "random")
+    studies = meta.risk_ratio_studies(e_t[keep].astype(int), n_t[keep], e_c[keep], n_c[keep], correction)
+    res = meta.pool(studies["log_rr"], studies["variance"], model)
+    other = meta.pool(studies["log_rr"], studies["variance"], "fixed" if model == "random" else "random")
     used = np.flatnonzero(keep)[studies["included"]]
     est, low, high = [None] * K, [None] * K, [None] * K
     for j, y, v in zip(used, studies["log_rr"], studies["variance"], strict=True):
@@ -174,7 +176,7 @@ def _funnel_trials(effect):
     ratio = EFFECTS[effect][1]
     e_c = rng.binomial(FUNNEL_SIZES, 0.3)
     e_t = rng.binomial(FUNNEL_SIZES, 0.3 * ratio)
-    studies = pooling.risk_ratio_studies(e_t, FUNNEL_SIZES, e_c, FUNNEL_SIZES)
+    studies = meta.risk_ratio_studies(e_t, FUNNEL_SIZES, e_c, FUNNEL_SIZES)
     return studies["log_rr"], studies["variance"]
 
 
@@ -185,9 +187,9 @@ def _missing(effect, missing):
     small = np.argsort(se)[N_FUNNEL // 2:]
     hidden = small[np.argsort(-y[small])][:missing]
     shown = np.setdiff1d(np.arange(N_FUNNEL), hidden)
-    full = pooling.pool(y, v)
-    pub = pooling.pool(y[shown], v[shown])
-    egger = pooling.egger_test(y[shown], v[shown])
+    full = meta.pool(y, v)
+    pub = meta.pool(y[shown], v[shown])
+    egger = meta.egger_test(y[shown], v[shown])
     shown_set, hidden_set = set(shown.tolist()), set(hidden.tolist())
     return {"estimate": pub["estimate"], "ci_low": pub["ci_low"], "ci_high": pub["ci_high"], "p": pub["p"],
             "all_estimate": full["estimate"], "egger_p": egger["p"], "truth": EFFECTS[effect][0],
@@ -333,7 +335,7 @@ TAUS = {"none": 0.0, "some": 0.05}
 
 
 def _moderator_entry(seed, k_studies, tau):
-    return pooling.moderator_false_positives(k_studies=k_studies, n_moderators=M_MAX, tau2=TAUS[tau],
+    return meta.moderator_false_positives(k_studies=k_studies, n_moderators=M_MAX, tau2=TAUS[tau],
                                              reps="precise", seed=seed)
 
 

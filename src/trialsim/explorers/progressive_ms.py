@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from .. import blinding as model
-from .. import data, figures
-from ..conclude import Rule, Rules, percent
-from ..explorer import Control, Explorer, Readout
+from .. import data
+from ..frontends import figures
+from ..frontends.conclude import Rule, Rules, percent
+from ..frontends.explorer import Control, Explorer, Readout
+from ..stats import progressive_ms as model
 
 _FACTS = data.facts("progressive_ms_summary")
 RCT_MSC, RCT_PLACEBO = _FACTS["rct_improved_msc"], _FACTS["rct_improved_placebo"]

@@ -25,7 +25,7 @@ notebook.
 
 A cell stopped by the limit shows ``CellTimeoutError`` with a message that
 says what happened. Used by ``nbgrader_config.py`` (``Autograde``) and by
-``trialsim.check``, so a learner checking their own work meets the same rule.
+``trialsim.grading.check``, so a learner checking their own work meets the same rule.
 """
 
 from __future__ import annotations

@@ -289,7 +289,7 @@ def simulate_run_in_trials(n: int = 19, run_in_months: int = 6, followup_months:
     treated patients in all, at least 40 trials); ``reps="precise"`` runs
     seeded batches until every share of trials reporting a benefit has a
     95 % Monte Carlo half-width of at most half a percentage point
-    (``trialsim.montecarlo.until_precise``).  How each design decides
+    (``trialsim.stats.montecarlo.until_precise``).  How each design decides
     that it has found a benefit, by endpoint:
 
     ==============  =====================================  ==========================================

@@ -1,4 +1,4 @@
-"""trialsim.intervals: reading an interval against the smallest worthwhile
+"""trialsim.stats.intervals: reading an interval against the smallest worthwhile
 effect, and the interval arithmetic behind the MESEMS explorer."""
 
 import math
@@ -6,7 +6,7 @@ import math
 import pytest
 from scipy import stats
 
-from trialsim import intervals, proportions
+from trialsim.stats import intervals, proportions
 
 
 @pytest.mark.parametrize("low, high, worthwhile, verdict", [

@@ -30,7 +30,7 @@ another option), so that a learner who picks it learns why it is wrong.
 The options are shown in an order shuffled reproducibly from the quiz and
 the question's id (``shuffled``), the same in both front ends, so the right
 answer is not always in the same place. On the static site a question is
-native radio buttons in a ``<fieldset>`` whose feedback ``course.js`` reveals
+native radio buttons in a ``<fieldset>`` whose feedback ``book/static/js/quiz.js`` reveals
 for the chosen option; in JupyterLab it is ipywidgets with the same feedback.
 """
 
@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .conclude import _Fact
-from .explorer import static_mode
+from ..frontends.conclude import _Fact
+from ..frontends.explorer import static_mode
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -104,7 +104,7 @@ def shuffled(quiz_id: str, question: Question) -> list[tuple[int, Option]]:
 # ---------------------------------------------------------------- content files
 def chapters_dir() -> Path:
     """The ``chapters/`` folder beside the course's ``datasets/`` folder."""
-    from .data import datasets_dir
+    from ..data import datasets_dir
 
     return datasets_dir().parent / "chapters"
 
@@ -232,7 +232,7 @@ def load(chapter: str | Path, values: Mapping | None = None) -> tuple[str, list[
 # ---------------------------------------------------------------- front ends
 def quiz_html(quiz_id: str, questions: list[Question]) -> str:
     """The questions as HTML for the static site: radio buttons in shuffled order,
-    each option's feedback hidden until ``course.js`` reveals it."""
+    each option's feedback hidden until ``book/static/js/quiz.js`` reveals it."""
     esc = html.escape
     parts = [f'<div class="tsx-quiz" data-quiz="{esc(quiz_id)}">',
              '<noscript>These questions need JavaScript to show their feedback.</noscript>']

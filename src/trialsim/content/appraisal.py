@@ -4,7 +4,7 @@ only after the learner has answered every item.
 Each ``Item`` asks one appraisal question, says what to look for, links to the
 explorers that answer it (``explorer.preset_link`` sets their controls to the
 claim's numbers) and carries the model appraisal's rating and reasons. The
-static page (``course.js``, ``[data-appraisal]``) keeps the "Show the model
+static page (``book/static/js/appraisal.js``, ``[data-appraisal]``) keeps the "Show the model
 appraisal" button disabled until every item has a rating; the live version in
 JupyterLab does the same with ipywidgets.
 """
@@ -149,6 +149,6 @@ class Appraisal:
         """Display the appraisal: static HTML while the book is built, live widgets otherwise."""
         from IPython.display import HTML, display
 
-        from .explorer import static_mode
+        from ..frontends.explorer import static_mode
 
         display(HTML(self.static_html()) if static_mode() else self.live())

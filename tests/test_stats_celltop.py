@@ -1,4 +1,4 @@
-"""The chapter 1 simulator (trialsim.recovery), checked by independent calculation."""
+"""The chapter 1 simulator (trialsim.stats.celltop), checked by independent calculation."""
 
 import numpy as np
 import pytest
@@ -6,26 +6,27 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
-from trialsim import data, recovery
+from trialsim import data
+from trialsim.stats import celltop
 
 
 def test_natural_rate_model():
-    assert recovery.natural_rate(0.05, "late", "ais1") == pytest.approx(0.05)
-    assert recovery.natural_rate(0.05, "early", "ais1") == pytest.approx(1 - 0.95 * 0.75)
-    assert recovery.natural_rate(0.05, "late", "ais2") == pytest.approx(0.05 * 0.375)
-    assert recovery.natural_rate(0.30, "early", "motor") == pytest.approx(min(2 * (1 - 0.7 * 0.75), 0.95))
-    assert recovery.benchmark_rate(0.05, "ais2") == pytest.approx(0.05 * 0.375)
+    assert celltop.natural_rate(0.05, "late", "ais1") == pytest.approx(0.05)
+    assert celltop.natural_rate(0.05, "early", "ais1") == pytest.approx(1 - 0.95 * 0.75)
+    assert celltop.natural_rate(0.05, "late", "ais2") == pytest.approx(0.05 * 0.375)
+    assert celltop.natural_rate(0.30, "early", "motor") == pytest.approx(min(2 * (1 - 0.7 * 0.75), 0.95))
+    assert celltop.benchmark_rate(0.05, "ais2") == pytest.approx(0.05 * 0.375)
 
 
 def test_model_assumptions_match_the_data_card():
     facts = data.facts("celltop_summary")
-    assert recovery.EARLY_EXTRA == facts["early_extra"]
-    assert recovery.ENDPOINT_FACTOR["ais2"] == facts["ais2_factor"]
-    assert recovery.ENDPOINT_FACTOR["motor"] == facts["motor_factor"]
+    assert celltop.EARLY_EXTRA == facts["early_extra"]
+    assert celltop.ENDPOINT_FACTOR["ais2"] == facts["ais2_factor"]
+    assert celltop.ENDPOINT_FACTOR["motor"] == facts["motor_factor"]
 
 
 def test_no_control_numbers():
-    out = recovery.simulate("none", 0.05, 10, "ais1", 0.0, "early")
+    out = celltop.simulate("none", 0.05, 10, "ais1", 0.0, "early")
     p_nat = 1 - 0.95 * 0.75
     assert out["k_like"] == 7
     assert out["chance_like"] == pytest.approx(stats.binom.sf(6, 10, p_nat))
@@ -42,22 +43,22 @@ def _brute_force_single_arm(n, p0, p_true, alpha=0.025):
 @pytest.mark.parametrize("timing", ["early", "late"])
 @pytest.mark.parametrize("n", [10, 50])
 def test_historical_design_by_brute_force(timing, n):
-    out = recovery.simulate("historical", 0.05, n, "ais1", 0.25, timing)
-    p_nat = recovery.natural_rate(0.05, timing, "ais1")
+    out = celltop.simulate("historical", 0.05, n, "ais1", 0.25, timing)
+    p_nat = celltop.natural_rate(0.05, timing, "ais1")
     p_treat = p_nat + 0.25 * (1 - p_nat)
     assert out["false_alarm"] == pytest.approx(_brute_force_single_arm(n, 0.05, p_nat), abs=1e-12)
     assert out["power"] == pytest.approx(_brute_force_single_arm(n, 0.05, p_treat), abs=1e-12)
 
 
 def test_early_injection_breaks_a_late_benchmark():
-    early = recovery.simulate("historical", 0.05, 10, "ais1", 0.0, "early")
-    late = recovery.simulate("historical", 0.05, 10, "ais1", 0.0, "late")
+    early = celltop.simulate("historical", 0.05, 10, "ais1", 0.0, "early")
+    late = celltop.simulate("historical", 0.05, 10, "ais1", 0.0, "late")
     assert early["false_alarm"] > 0.5
     assert late["false_alarm"] <= 0.025
 
 
 def test_randomised_design_matches_statsmodels():
-    out = recovery.simulate("randomised", 0.05, 200, "ais1", 0.25, "early")
+    out = celltop.simulate("randomised", 0.05, 200, "ais1", 0.25, "early")
     p_nat = 1 - 0.95 * 0.75
     p_treat = p_nat + 0.25 * (1 - p_nat)
     ref = NormalIndPower().power(proportion_effectsize(p_treat, p_nat), 200, 0.025, alternative="larger")
@@ -68,9 +69,9 @@ def test_randomised_design_matches_statsmodels():
 
 def test_vectorised_over_sample_size():
     sizes = np.array([10, 20, 50, 100, 200])
-    vec = recovery.simulate("historical", 0.05, sizes, "ais1", 0.25, "late")
+    vec = celltop.simulate("historical", 0.05, sizes, "ais1", 0.25, "late")
     for i, n in enumerate(sizes):
-        one = recovery.simulate("historical", 0.05, int(n), "ais1", 0.25, "late")
+        one = celltop.simulate("historical", 0.05, int(n), "ais1", 0.25, "late")
         for key in ("chance_like", "false_alarm", "power", "rct_power", "ci_low"):
             assert vec[key][i] == pytest.approx(one[key]), key
 
@@ -91,4 +92,4 @@ def test_bad_parameters_name_the_parameter_and_the_allowed_values(kwargs, param)
     args = dict(design="none", assumed_rate=0.05, n_per_arm=10, endpoint="ais1", effect=0.0, timing="early")
     args.update(kwargs)
     with pytest.raises(ValueError, match=rf"{param}=.*(allowed|choose one of)"):
-        recovery.simulate(**args)
+        celltop.simulate(**args)

@@ -1,7 +1,7 @@
 """Check a problem set on your own: run the notebook and report, question by
 question, what the visible checks say.
 
-    python -m trialsim.check my-work/ps01-celltop/ps01-celltop.ipynb
+    python -m trialsim.grading.check my-work/ps01-celltop/ps01-celltop.ipynb
 
 (``./course check ps01-celltop`` does this for the copy in ``my-work/``.)
 Only the checks in the notebook run: when a problem set is graded, more
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from .grading.execute import Execute
+from .execute import Execute
 
 TIMEOUT = 30  # seconds of computing per cell, as in nbgrader_config.py
 PLACEHOLDER = "YOUR ANSWER HERE"
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     usage is wrong or the notebook cannot be read."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python -m trialsim.check NOTEBOOK.ipynb", file=sys.stderr)
+        print("usage: python -m trialsim.grading.check NOTEBOOK.ipynb", file=sys.stderr)
         return 2
     try:
         items = run(argv[0])

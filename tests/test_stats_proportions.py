@@ -1,4 +1,4 @@
-"""trialsim.proportions against scipy.stats and statsmodels."""
+"""trialsim.stats.proportions against scipy.stats and statsmodels."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_confint, proportion_effectsize
 
-from trialsim import proportions as P
+from trialsim.stats import proportions as P
 
 
 @pytest.mark.parametrize("k,n,p", [(7, 10, 0.056), (7, 10, 0.30), (0, 5, 0.2), (140, 200, 0.2875), (10, 10, 0.5)])

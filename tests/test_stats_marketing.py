@@ -1,4 +1,4 @@
-"""trialsim.evidence, the red-flag drill and the capstone's checklist: values
+"""trialsim.stats.marketing, the red-flag drill and the capstone's checklist: values
 against direct computation, and clear errors for impossible input."""
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from trialsim import appraisal, data, drill, evidence
-from trialsim.explorer import preset_link
-from trialsim.explorers import capstone, get, marketing
+from trialsim import data
+from trialsim.content import appraisal, drill
+from trialsim.explorers import capstone, get
+from trialsim.explorers import marketing as explorers
+from trialsim.frontends.explorer import preset_link
+from trialsim.stats import marketing
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,32 +23,32 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_posterior_is_bayes_rule_and_matches_a_simulated_pipeline():
     prior, power, alpha = 0.079, 0.8, 0.025
     direct = prior * power / (prior * power + (1 - prior) * alpha)
-    lr = evidence.trial_likelihood_ratio(power, alpha)
+    lr = marketing.trial_likelihood_ratio(power, alpha)
     assert lr == pytest.approx(32.0)
-    assert evidence.posterior(prior, [lr]) == pytest.approx(direct, rel=1e-12)
+    assert marketing.posterior(prior, [lr]) == pytest.approx(direct, rel=1e-12)
     # a seeded pipeline of candidates: the share that work among those with a positive trial
     rng = np.random.default_rng(7)
     works = rng.random(2_000_000) < prior
     positive = rng.random(works.size) < np.where(works, power, alpha)
     assert works[positive].mean() == pytest.approx(direct, abs=0.005)
     negative_share = works[~positive].mean()
-    assert evidence.posterior(prior, [evidence.trial_likelihood_ratio(power, alpha, positive=False)]) == \
+    assert marketing.posterior(prior, [marketing.trial_likelihood_ratio(power, alpha, positive=False)]) == \
         pytest.approx(negative_share, abs=0.002)
 
 
 def test_chain_multiplies_the_odds_in_order():
-    path = evidence.chain(0.2, [2.0, 0.5, 3.0])
+    path = marketing.chain(0.2, [2.0, 0.5, 3.0])
     odds = [0.25, 0.5, 0.25, 0.75]
     assert path == pytest.approx([o / (1 + o) for o in odds])
-    assert evidence.likelihood_ratio_needed(0.2, path[-1]) == pytest.approx(3.0)
+    assert marketing.likelihood_ratio_needed(0.2, path[-1]) == pytest.approx(3.0)
 
 
 @pytest.mark.parametrize("call, words", [
-    (lambda: evidence.posterior(1.0, [2.0]), "prior=1.0 is out of range"),
-    (lambda: evidence.posterior(0.0, [2.0]), "prior=0.0 is out of range"),
-    (lambda: evidence.posterior(0.1, [-2.0]), "likelihood ratio 1=-2.0 is out of range"),
-    (lambda: evidence.trial_likelihood_ratio(0.02, 0.025), "must exceed alpha"),
-    (lambda: evidence.share_reaching([]), "at least one"),
+    (lambda: marketing.posterior(1.0, [2.0]), "prior=1.0 is out of range"),
+    (lambda: marketing.posterior(0.0, [2.0]), "prior=0.0 is out of range"),
+    (lambda: marketing.posterior(0.1, [-2.0]), "likelihood ratio 1=-2.0 is out of range"),
+    (lambda: marketing.trial_likelihood_ratio(0.02, 0.025), "must exceed alpha"),
+    (lambda: marketing.share_reaching([]), "at least one"),
 ])
 def test_impossible_input_is_refused_with_a_clear_message(call, words):
     with pytest.raises(ValueError, match=re.escape(words)):
@@ -54,7 +57,7 @@ def test_impossible_input_is_refused_with_a_clear_message(call, words):
 
 def test_success_rates_are_consistent_with_the_reports_headline():
     f = data.facts("marketing_success_rates")
-    product = evidence.share_reaching([f["phase1_to_2"], f["phase2_to_3"], f["phase3_to_nda"], f["nda_to_approval"]])
+    product = marketing.share_reaching([f["phase1_to_2"], f["phase2_to_3"], f["phase3_to_nda"], f["nda_to_approval"]])
     assert product == pytest.approx(f["loa_phase1"], abs=0.001)
     assert f["phase2_to_3"] == 0.289 and f["programs"] == 9704
     frame = data.load("marketing_success_rates")
@@ -63,22 +66,22 @@ def test_success_rates_are_consistent_with_the_reports_headline():
 
 def test_evidence_explorer_agrees_with_the_engine():
     for params in ({}, {"rct": "positive"}, {"rct": "two", "power": 0.9}, {"rct": "negative", "start": "rare"}):
-        out = marketing.EVIDENCE.outcome(**params)
+        out = explorers.EVIDENCE.outcome(**params)
         p = out.params
         rct = {"none": [], "positive": [p["power"] / 0.025], "two": [p["power"] / 0.025] * 2,
                "negative": [(1 - p["power"]) / 0.975]}[p["rct"]]
         lrs = [x for x in (p["mouse"], p["phase1"], p["open_label"]) if x] + rct
-        assert out.numbers["post"] == pytest.approx(evidence.posterior(marketing.STARTS[p["start"]][1], lrs))
-    assert "controlled trial" in marketing.EVIDENCE.outcome().conclusion
-    assert "should not be offered" in marketing.EVIDENCE.outcome(rct="negative").conclusion
-    assert "defensible" in marketing.EVIDENCE.outcome(rct="two").conclusion
-    assert "short of" in marketing.EVIDENCE.outcome(rct="positive").conclusion
+        assert out.numbers["post"] == pytest.approx(marketing.posterior(explorers.STARTS[p["start"]][1], lrs))
+    assert "controlled trial" in explorers.EVIDENCE.outcome().conclusion
+    assert "should not be offered" in explorers.EVIDENCE.outcome(rct="negative").conclusion
+    assert "defensible" in explorers.EVIDENCE.outcome(rct="two").conclusion
+    assert "short of" in explorers.EVIDENCE.outcome(rct="positive").conclusion
 
 
 # ------------------------------------------------------------------ the drill
 def test_drill_data_has_ten_claims_and_flags_that_point_to_chapters():
     flags, claims = drill.load_flags(), drill.load_claims()
-    assert len(flags) == 10 and len(marketing.DRILL.claims) >= 10
+    assert len(flags) == 10 and len(explorers.DRILL.claims) >= 10
     for flag in flags.values():
         assert (ROOT / "chapters" / f"{flag.chapter}.md").is_file(), flag
     for claim in claims.values():
@@ -90,11 +93,11 @@ def test_drill_data_has_ten_claims_and_flags_that_point_to_chapters():
     issue_flags = {"testimonial", "mechanism", "safety_as_efficacy", "safety_meta_as_benefit", "no_control",
                    "single_patient", "sales_framing", "pay_to_join", "no_registration"}
     assert issue_flags <= set(flags)
-    assert issue_flags <= set().union(*(c.flags for c in marketing.DRILL.claims))
+    assert issue_flags <= set().union(*(c.flags for c in explorers.DRILL.claims))
 
 
 def test_drill_scores_name_every_missed_and_wrong_flag():
-    d = marketing.DRILL
+    d = explorers.DRILL
     right = d.score("media-surfer", ["testimonial", "single_patient", "no_control"])
     assert right["all_right"] and right["right"] == 10 and right["feedback"] == "All flags right."
     mixed = d.score("media-surfer", ["testimonial", "mechanism"])
@@ -114,11 +117,11 @@ def test_drill_scores_name_every_missed_and_wrong_flag():
 
 
 def test_drill_html_marks_course_written_claims_and_embeds_the_key():
-    html = marketing.DRILL.static_html()
-    assert html.count('<fieldset class="tsd-claim"') == len(marketing.DRILL.claims)
+    html = explorers.DRILL.static_html()
+    assert html.count('<fieldset class="tsd-claim"') == len(explorers.DRILL.claims)
     assert html.count("Written for the course (not a real quotation)") == \
-        sum(c.kind == "course" for c in marketing.DRILL.claims)
-    assert html.count('type="checkbox"') == 10 * len(marketing.DRILL.claims)
+        sum(c.kind == "course" for c in explorers.DRILL.claims)
+    assert html.count('type="checkbox"') == 10 * len(explorers.DRILL.claims)
     assert 'class="tsd-data"' in html
 
 
@@ -134,7 +137,7 @@ def test_bad_claim_data_names_the_flag(tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------ capstone
 def test_capstone_numbers_are_fishers_test_on_the_fictional_trial():
-    f = data.facts("marketing_capstone")
+    f = data.facts("capstone_veltra")
     cases = {("ais", "completers"): (f["ais_cells"], f["n_cells"] - f["withdrew_cells"], f["ais_control"]),
              ("ais", "itt_worst"): (f["ais_cells"], f["n_cells"], f["ais_control"]),
              ("ais", "itt_best"): (f["ais_cells"] + f["withdrew_cells"], f["n_cells"], f["ais_control"]),
@@ -149,7 +152,7 @@ def test_capstone_numbers_are_fishers_test_on_the_fictional_trial():
     assert round(capstone.NUMBERS.outcome(endpoint="motor").numbers["p"], 2) == 0.67
     assert all(not capstone.NUMBERS.outcome(**s).numbers["significant"]
                for s in capstone.NUMBERS.states() if s["correction"] == "bonferroni")
-    assert "FICTIONAL" in (ROOT / "datasets" / "marketing_capstone.md").read_text()
+    assert "FICTIONAL" in (ROOT / "datasets" / "capstone_veltra.md").read_text()
 
 
 def test_checklist_links_preset_real_controls_and_the_model_waits():
@@ -195,8 +198,8 @@ def test_preset_link_refuses_what_the_explorer_does_not_have():
 def test_live_drill_and_checklist_work_in_jupyterlab():
     import ipywidgets as W
 
-    box = marketing.DRILL.live()
-    claim = marketing.DRILL.claims[0]
+    box = explorers.DRILL.live()
+    claim = explorers.DRILL.claims[0]
     for key in claim.flags:
         box.boxes[claim.key][key].value = True
     button, out = box.children[3], box.children[4]

@@ -7,7 +7,7 @@ same answer key drives three front ends:
 * ``Drill.score()`` in Python (the tests and the problem set use it);
 * ``Drill.static_html()``: native checkboxes in a ``<fieldset>`` per claim, a
   "Check" button and an ``aria-live`` feedback line, scored in the browser by
-  ``book/static/course.js`` from the embedded key, with no kernel;
+  ``book/static/js/drill.js`` from the embedded key, with no kernel;
 * ``Drill.live()``: ipywidgets checkboxes and buttons in JupyterLab.
 
 Feedback names every flag missed and every flag ticked that the claim does
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import data
+from .. import data
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -172,7 +172,7 @@ class Drill:
 
     # ---- static front end ---------------------------------------------
     def key_json(self) -> str:
-        """The answer key as compact JSON for ``course.js``: the drill's name, every
+        """The answer key as compact JSON for ``book/static/js/drill.js``: the drill's name, every
         flag with its chapter and explanation, and each claim's flags."""
         flags = [{"key": f.key, "label": f.label, "chapter": f.chapter, "taught": f.taught_in,
                   "why": f.explanation} for f in self.flags.values()]
@@ -244,6 +244,6 @@ class Drill:
         """Display the drill: static HTML while the book is built, live widgets otherwise."""
         from IPython.display import HTML, display
 
-        from .explorer import static_mode
+        from ..frontends.explorer import static_mode
 
         display(HTML(self.static_html()) if static_mode() else self.live())

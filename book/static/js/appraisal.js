@@ -1,0 +1,58 @@
+/* The capstone's checklist ([data-appraisal], written by
+ * trialsim.content.appraisal): the model appraisal opens only once every
+ * item has an answer, then says where the learner and the model agree. */
+(function (root, factory) {
+  "use strict";
+  var mod = factory();
+  if (typeof module === "object" && module.exports) { module.exports = mod; }
+  else {
+    var ns = (root.CellsOnTrial = root.CellsOnTrial || {});
+    ns.appraisal = mod;
+    ns.core.register("[data-appraisal]", mod.initAppraisal);
+  }
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  /* The status line before the model appraisal is open. */
+  function status(answered, total) {
+    return answered < total
+      ? "Answered " + answered + " of " + total + " items: answer every item to open the model appraisal."
+      : "Every item answered: open the model appraisal when you are ready.";
+  }
+
+  function initAppraisal(el) {
+    var items = el.querySelectorAll("fieldset[data-item]");
+    var button = el.querySelector("button.tsa-open");
+    var line = el.querySelector("[data-status]");
+    function answered() {
+      var n = 0;
+      items.forEach(function (fs) { if (fs.querySelector('input[type="radio"]:checked')) { n++; } });
+      return n;
+    }
+    function refresh() {
+      var n = answered();
+      button.disabled = n < items.length;
+      if (!el.classList.contains("tsa-opened")) { line.textContent = status(n, items.length); }
+    }
+    el.addEventListener("change", refresh);
+    button.addEventListener("click", function () {
+      var same = 0;
+      items.forEach(function (fs) {
+        var mine = fs.querySelector('input[type="radio"]:checked');
+        var ok = mine && mine.value === fs.getAttribute("data-model");
+        if (ok) { same++; }
+        fs.querySelector(".tsa-verdict").textContent = ok ? "You and the model appraisal agree." :
+          "The model appraisal differs: read its reasons.";
+        fs.querySelector(".tsa-model").hidden = false;
+        fs.classList.toggle("tsx-answered-right", !!ok);
+        fs.classList.toggle("tsx-answered-wrong", !ok);
+      });
+      el.classList.add("tsa-opened");
+      el.setAttribute("data-agree", String(same));
+      line.textContent = "Model appraisal open: you agree with it on " + same + " of " + items.length + " items.";
+    });
+    refresh();
+  }
+
+  return { status: status, initAppraisal: initAppraisal };
+});

@@ -1,0 +1,63 @@
+/* Cells on Trial: the static front end's core.
+ *
+ * Every module of the course's JavaScript is a plain script (the site works
+ * from a folder opened with file://, where ES modules do not load) that adds
+ * itself to one namespace, window.CellsOnTrial, and also exports itself for
+ * node's test runner. A module that drives part of a page registers a
+ * component: a CSS selector and a function that starts one element. When the
+ * page has been parsed, boot() starts every element of every component; a
+ * component that fails shows a message in its own element and the others
+ * still start.
+ *
+ * No kernel, no network: everything a page needs is in the page. */
+(function (root, factory) {
+  "use strict";
+  var mod = factory(root);
+  if (typeof module === "object" && module.exports) { module.exports = mod; }
+  else { (root.CellsOnTrial = root.CellsOnTrial || {}).core = mod; }
+})(typeof self !== "undefined" ? self : this, function (root) {
+  "use strict";
+
+  var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+  /* Text made safe to place in HTML, in element content or in a quoted attribute. */
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) { return ENTITIES[c]; });
+  }
+
+  /* A relative link to a page of the course ("chapters/02-als-run-in"), or
+   * null if the value is not one (no scheme, no "..", only safe characters). */
+  function pageHref(page) {
+    var text = String(page);
+    if (!/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(text)) { return null; }
+    return text + ".html";
+  }
+
+  var components = [];
+
+  /* Start ``init(element)`` for every element matching ``selector`` at boot. */
+  function register(selector, init, failure) {
+    components.push({ selector: selector, init: init, failure: failure || "" });
+  }
+
+  function boot(doc) {
+    components.forEach(function (c) {
+      doc.querySelectorAll(c.selector).forEach(function (el) {
+        try { c.init(el); } catch (err) {
+          if (c.failure) { el.insertAdjacentHTML("beforeend", '<p class="tsx-error">' + escapeHtml(c.failure) + "</p>"); }
+          if (root.console) { root.console.error(err); }
+        }
+      });
+    });
+  }
+
+  if (root.document) {
+    if (root.document.readyState === "complete") {
+      root.setTimeout(function () { boot(root.document); }, 0);
+    } else {
+      root.addEventListener("DOMContentLoaded", function () { boot(root.document); });
+    }
+  }
+
+  return { escapeHtml: escapeHtml, pageHref: pageHref, register: register, boot: boot };
+});

@@ -1,0 +1,97 @@
+/* Explorers: every [data-explorer] on a page, its precomputed states switched
+ * by native controls (trialsim.frontends.static writes the markup), preset
+ * from the page's address when a link asks for it. One draw per change. */
+(function (root, factory) {
+  "use strict";
+  var mod = factory(root);
+  if (typeof module === "object" && module.exports) { module.exports = mod; }
+  else {
+    var ns = (root.CellsOnTrial = root.CellsOnTrial || {});
+    ns.explorer = mod;
+    ns.core.register("[data-explorer]", mod.initExplorer, "This explorer could not start.");
+  }
+})(typeof self !== "undefined" ? self : this, function (root) {
+  "use strict";
+
+  function ns() { return root.CellsOnTrial; }
+
+  /* The option indices a preset link asks for, from a query string such as
+   * "?tsx=natural-recovery&design=2" (see trialsim.frontends.explorer.preset_link):
+   * null when the link names another explorer, else {picked, set} with the
+   * indices of the controls it names (kept only when in range) and how many. */
+  function presetChoice(search, data, names, current) {
+    var params = new URLSearchParams(search);
+    if (params.get("tsx") !== data.name) { return null; }
+    var picked = current.slice(), set = 0;
+    names.forEach(function (name, i) {
+      var raw = params.get(name);
+      if (raw === null) { return; }
+      var idx = parseInt(raw, 10);
+      if (!isNaN(idx) && idx >= 0 && idx < data.controls[i].size) { picked[i] = idx; set++; }
+    });
+    return { picked: picked, set: set };
+  }
+
+  function initExplorer(root_) {
+    var doc = root.document;
+    var payload = ns().payload;
+    var data = JSON.parse(root_.querySelector("script.tsx-data").textContent);
+    var controls = [];
+    root_.querySelectorAll("select[data-index], input[data-index]").forEach(function (el) {
+      controls[parseInt(el.getAttribute("data-index"), 10)] = el;
+    });
+    var readouts = root_.querySelectorAll("[data-readout]");
+    var conclusion = root_.querySelector("[data-conclusion]");
+    var figure = root_.querySelector(".tsx-figure");
+    var shown = -1;
+
+    function choice() {
+      return controls.map(function (el) { return parseInt(el.value, 10); });
+    }
+
+    function update() {
+      var picked = choice();
+      var state = payload.decode(data, picked);
+      controls.forEach(function (el) {
+        if (el.type === "range") {
+          var label = JSON.parse(el.getAttribute("data-labels"))[parseInt(el.value, 10)];
+          el.setAttribute("aria-valuetext", label);
+          var out = root_.querySelector('output[for="' + el.id + '"]');
+          if (out) { out.textContent = label; }
+        }
+      });
+      if (state.index === shown) { return; }   // "input" and "change" of one move: draw once
+      shown = state.index;
+      readouts.forEach(function (el) {
+        el.textContent = state.readouts[parseInt(el.getAttribute("data-readout"), 10)];
+      });
+      ns().figures.draw(figure, state.figure);
+      conclusion.textContent = state.conclusion;
+      root_.setAttribute("data-state", String(state.index));
+    }
+
+    controls.forEach(function (el) {
+      el.addEventListener("input", update);
+      el.addEventListener("change", update);
+    });
+    var preset = presetChoice(root.location.search, data, controls.map(function (el) { return el.name; }), choice());
+    if (preset) {
+      preset.picked.forEach(function (idx, i) { controls[i].value = String(idx); });
+      var note = doc.createElement("p");
+      note.className = "tsx-preset";
+      note.setAttribute("role", "status");
+      note.textContent = preset.set
+        ? "The link you followed set " + preset.set + (preset.set === 1 ? " control" : " controls") +
+          " to the claim's numbers. Change any of them to explore further."
+        : "The link you followed named this explorer but no control it knows.";
+      root_.insertBefore(note, root_.querySelector(".tsx-controls"));
+    }
+    update();
+    if (preset) {
+      root_.scrollIntoView();
+      controls[0].focus();
+    }
+  }
+
+  return { presetChoice: presetChoice, initExplorer: initExplorer };
+});

@@ -1,0 +1,82 @@
+"""The static front end: an explorer as HTML that needs no kernel.
+
+The markup is a ``data-explorer`` container with native, labelled controls
+(``<select>`` for categories, ``<input type=range>`` for an ordered scale),
+the readouts, a figure box, an ``aria-live`` conclusion and the payload
+(``trialsim.frontends.payload``) as JSON. ``book/static/js/explorer.js``
+drives it: each change of a control decodes its state and redraws.
+
+``JS_MODULES`` are the course's scripts, in the order every page loads them
+(``trialsim.sphinxext`` adds them; a test page for the codec loads the same).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import TYPE_CHECKING
+
+from . import payload
+
+if TYPE_CHECKING:
+    from .explorer import Explorer
+
+JS_MODULES = ("core", "payload", "figures", "explorer", "quiz", "drill", "appraisal")
+
+
+def static_html(explorer: Explorer) -> str:
+    """The explorer as self-contained HTML for the static site."""
+
+    default = explorer.outcome()
+    dom = f"tsx-{explorer.name}"
+    esc = html.escape
+    parts = [
+        f'<div class="tsx-explorer" data-explorer="{esc(explorer.name)}" id="{dom}">',
+        f'<p class="tsx-title">{esc(explorer.title)}</p>',
+    ]
+    if explorer.note:
+        parts.append(f'<p class="tsx-note">{esc(explorer.note)}</p>')
+    parts.append('<div class="tsx-controls">')
+    for i, c in enumerate(explorer.controls):
+        cid = f"{dom}-{c.name}"
+        current = c.index(c.default)
+        help_id = f"{cid}-help"
+        described = f' aria-describedby="{help_id}"' if c.help else ""
+        parts.append(f'<div class="tsx-control"><label for="{cid}">{esc(c.label)}</label>')
+        if c.kind == "range":
+            labels = json.dumps([lab for lab, _ in c.options])
+            parts.append(
+                f'<div class="tsx-range"><input type="range" id="{cid}" name="{esc(c.name)}" '
+                f'min="0" max="{len(c.options) - 1}" step="1" value="{current}" '
+                f'data-index="{i}" data-labels="{esc(labels)}" '
+                f'aria-valuetext="{esc(c.options[current][0])}"{described}>'
+                f'<output for="{cid}" id="{cid}-out">{esc(c.options[current][0])}</output></div>'
+            )
+        else:
+            opts = "".join(
+                f'<option value="{j}"{" selected" if j == current else ""}>{esc(lab)}</option>'
+                for j, (lab, _) in enumerate(c.options)
+            )
+            parts.append(
+                f'<select id="{cid}" name="{esc(c.name)}" data-index="{i}"{described}>{opts}</select>'
+            )
+        if c.help:
+            parts.append(f'<span class="tsx-help" id="{help_id}">{esc(c.help)}</span>')
+        parts.append("</div>")
+    parts.append("</div>")
+    parts.append('<dl class="tsx-readouts">')
+    for j, (r, value) in enumerate(zip(explorer.readouts, default.shown, strict=True)):
+        parts.append(f'<div><dt>{esc(r.label)}</dt><dd data-readout="{j}">{esc(value)}</dd></div>')
+    parts.append("</dl>")
+    parts.append(
+        f'<div class="tsx-figure" role="figure" aria-label="{esc(explorer.figure_label or explorer.title)}"></div>'
+    )
+    parts.append(
+        '<p class="tsx-conclusion"><strong>What a careful reader may conclude: </strong>'
+        f'<span data-conclusion aria-live="polite">{esc(default.conclusion)}</span></p>'
+    )
+    data = payload.to_json(explorer).replace("</", "<\\/")
+    parts.append(f'<script type="application/json" class="tsx-data">{data}</script>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
