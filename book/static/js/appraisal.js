@@ -1,17 +1,9 @@
 /* The capstone's checklist ([data-appraisal], written by
  * trialsim.content.appraisal): the model appraisal opens only once every
  * item has an answer, then says where the learner and the model agree. */
-(function (root, factory) {
+(function (root) {
   "use strict";
-  var mod = factory();
-  if (typeof module === "object" && module.exports) { module.exports = mod; }
-  else {
-    var ns = (root.CellsOnTrial = root.CellsOnTrial || {});
-    ns.appraisal = mod;
-    ns.core.register("[data-appraisal]", mod.initAppraisal);
-  }
-})(typeof self !== "undefined" ? self : this, function () {
-  "use strict";
+  var core = typeof module === "object" && module.exports ? require("./core.js") : root.CellsOnTrial.core;
 
   /* The status line before the model appraisal is open. */
   function status(answered, total) {
@@ -54,5 +46,7 @@
     refresh();
   }
 
-  return { status: status, initAppraisal: initAppraisal };
-});
+  var api = { status: status, initAppraisal: initAppraisal };
+  core.define(typeof module === "object" ? module : null,
+              "appraisal", api, { selector: "[data-appraisal]", init: api.initAppraisal });
+})(typeof self !== "undefined" ? self : this);

@@ -1,13 +1,13 @@
 /* Cells on Trial: the static front end's core.
  *
  * Every module of the course's JavaScript is a plain script (the site works
- * from a folder opened with file://, where ES modules do not load) that adds
- * itself to one namespace, window.CellsOnTrial, and also exports itself for
- * node's test runner. A module that drives part of a page registers a
+ * from a folder opened with file://, where ES modules do not load) that
+ * publishes itself with define(): into one namespace, window.CellsOnTrial, or
+ * for node's test runner. A module that drives part of a page registers a
  * component: a CSS selector and a function that starts one element. When the
  * page has been parsed, boot() starts every element of every component; a
  * component that fails shows a message in its own element and the others
- * still start.
+ * still start. core.js loads first.
  *
  * No kernel, no network: everything a page needs is in the page. */
 (function (root, factory) {
@@ -51,6 +51,16 @@
     });
   }
 
+  /* Publish a module: for node's tests as module.exports (pass node's
+   * ``module``), in the browser as window.CellsOnTrial[name], with its
+   * component (a selector, an init function, a failure message) registered. */
+  function define(nodeModule, name, api, component) {
+    if (nodeModule) { nodeModule.exports = api; return api; }
+    root.CellsOnTrial[name] = api;
+    if (component) { register(component.selector, component.init, component.failure); }
+    return api;
+  }
+
   if (root.document) {
     if (root.document.readyState === "complete") {
       root.setTimeout(function () { boot(root.document); }, 0);
@@ -59,5 +69,5 @@
     }
   }
 
-  return { escapeHtml: escapeHtml, pageHref: pageHref, register: register, boot: boot };
+  return { escapeHtml: escapeHtml, pageHref: pageHref, register: register, boot: boot, define: define };
 });

@@ -1,21 +1,9 @@
 /* The red-flag drill ([data-drill], written by trialsim.content.drill): the
  * learner ticks the flags a claim shows and checks; the scoring is the same
  * as trialsim.content.drill.Drill.score (a test holds the two equal). */
-(function (root, factory) {
+(function (root) {
   "use strict";
-  var mod = factory(root);
-  if (typeof module === "object" && module.exports) { module.exports = mod; }
-  else {
-    var ns = (root.CellsOnTrial = root.CellsOnTrial || {});
-    ns.drill = mod;
-    ns.core.register("[data-drill]", mod.initDrill);
-  }
-})(typeof self !== "undefined" ? self : this, function (root) {
-  "use strict";
-
-  function core() {
-    return (root.CellsOnTrial && root.CellsOnTrial.core) || require("./core.js");
-  }
+  var core = typeof module === "object" && module.exports ? require("./core.js") : root.CellsOnTrial.core;
 
   /* The score of one claim: ``key`` is the drill's embedded key ({flags:
    * [{key, label, why, chapter, taught}], claims: {claim: [flag keys]}}),
@@ -36,7 +24,7 @@
   /* The feedback for a score, as HTML in which every value is escaped and
    * every link checked to be a page of the course. */
   function feedbackHtml(result) {
-    var c = core();
+    var c = core;
     var link = function (f) {
       var href = c.pageHref(f.chapter);
       var text = c.escapeHtml(f.taught);
@@ -81,5 +69,7 @@
     });
   }
 
-  return { score: score, feedbackHtml: feedbackHtml, initDrill: initDrill };
-});
+  var api = { score: score, feedbackHtml: feedbackHtml, initDrill: initDrill };
+  core.define(typeof module === "object" ? module : null,
+              "drill", api, { selector: "[data-drill]", init: api.initDrill });
+})(typeof self !== "undefined" ? self : this);

@@ -1,17 +1,9 @@
 /* Explorers: every [data-explorer] on a page, its precomputed states switched
  * by native controls (trialsim.frontends.static writes the markup), preset
  * from the page's address when a link asks for it. One draw per change. */
-(function (root, factory) {
+(function (root) {
   "use strict";
-  var mod = factory(root);
-  if (typeof module === "object" && module.exports) { module.exports = mod; }
-  else {
-    var ns = (root.CellsOnTrial = root.CellsOnTrial || {});
-    ns.explorer = mod;
-    ns.core.register("[data-explorer]", mod.initExplorer, "This explorer could not start.");
-  }
-})(typeof self !== "undefined" ? self : this, function (root) {
-  "use strict";
+  var core = typeof module === "object" && module.exports ? require("./core.js") : root.CellsOnTrial.core;
 
   function ns() { return root.CellsOnTrial; }
 
@@ -93,5 +85,7 @@
     }
   }
 
-  return { presetChoice: presetChoice, initExplorer: initExplorer };
-});
+  var api = { presetChoice: presetChoice, initExplorer: initExplorer };
+  core.define(typeof module === "object" ? module : null,
+              "explorer", api, { selector: "[data-explorer]", init: api.initExplorer, failure: "This explorer could not start." });
+})(typeof self !== "undefined" ? self : this);

@@ -1,17 +1,9 @@
 /* Figures: plotly figures drawn from JSON with the site's own plotly.js,
  * fitted to a narrow screen. Starts every .tsx-plotly figure a chapter
  * embeds (trialsim.sphinxext writes them) and draws explorers' figures. */
-(function (root, factory) {
+(function (root) {
   "use strict";
-  var mod = factory(root);
-  if (typeof module === "object" && module.exports) { module.exports = mod; }
-  else {
-    var ns = (root.CellsOnTrial = root.CellsOnTrial || {});
-    ns.figures = mod;
-    ns.core.register(".tsx-plotly", mod.initFigure, "This figure could not be drawn.");
-  }
-})(typeof self !== "undefined" ? self : this, function (root) {
-  "use strict";
+  var core = typeof module === "object" && module.exports ? require("./core.js") : root.CellsOnTrial.core;
 
   var PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
   var NARROW = 560;
@@ -81,5 +73,7 @@
     draw(plot, fig);
   }
 
-  return { wrap: wrap, fitNarrow: fitNarrow, draw: draw, initFigure: initFigure };
-});
+  var api = { wrap: wrap, fitNarrow: fitNarrow, draw: draw, initFigure: initFigure };
+  core.define(typeof module === "object" ? module : null,
+              "figures", api, { selector: ".tsx-plotly", init: api.initFigure, failure: "This figure could not be drawn." });
+})(typeof self !== "undefined" ? self : this);

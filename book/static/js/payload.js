@@ -4,13 +4,9 @@
  *
  * Pure functions, no DOM: the page (explorer.js), node's unit tests and the
  * Chromium test that holds this decoder to the Python engine all call them. */
-(function (root, factory) {
+(function (root) {
   "use strict";
-  var mod = factory();
-  if (typeof module === "object" && module.exports) { module.exports = mod; }
-  else { (root.CellsOnTrial = root.CellsOnTrial || {}).payload = mod; }
-})(typeof self !== "undefined" ? self : this, function () {
-  "use strict";
+  var core = typeof module === "object" && module.exports ? require("./core.js") : root.CellsOnTrial.core;
 
   /* Set ``value`` at a dotted path ("data.0.x.1") inside objects and arrays. */
   function setPath(target, path, value) {
@@ -74,6 +70,8 @@
     };
   }
 
-  return { setPath: setPath, stateIndex: stateIndex, choiceOf: choiceOf, column: column,
+  var api = { setPath: setPath, stateIndex: stateIndex, choiceOf: choiceOf, column: column,
            sentence: sentence, decode: decode };
-});
+  core.define(typeof module === "object" ? module : null,
+              "payload", api);
+})(typeof self !== "undefined" ? self : this);

@@ -1,16 +1,8 @@
 /* Self-check questions (trialsim.content.selfcheck writes the markup): the
  * chosen option's feedback is shown, the others hidden, with a verdict. */
-(function (root, factory) {
+(function (root) {
   "use strict";
-  var mod = factory();
-  if (typeof module === "object" && module.exports) { module.exports = mod; }
-  else {
-    var ns = (root.CellsOnTrial = root.CellsOnTrial || {});
-    ns.quiz = mod;
-    ns.core.register(".tsx-question", mod.initQuestion);
-  }
-})(typeof self !== "undefined" ? self : this, function () {
-  "use strict";
+  var core = typeof module === "object" && module.exports ? require("./core.js") : root.CellsOnTrial.core;
 
   var RIGHT = "Correct.";
   var WRONG = "Not quite: read why, then try another option.";
@@ -31,5 +23,7 @@
     });
   }
 
-  return { RIGHT: RIGHT, WRONG: WRONG, initQuestion: initQuestion };
-});
+  var api = { RIGHT: RIGHT, WRONG: WRONG, initQuestion: initQuestion };
+  core.define(typeof module === "object" ? module : null,
+              "quiz", api, { selector: ".tsx-question", init: api.initQuestion });
+})(typeof self !== "undefined" ? self : this);
