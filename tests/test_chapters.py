@@ -1,5 +1,5 @@
 """Every built chapter has the course's shape: the nine sections in order, an
-explorer, at least five self-check questions, rendered glue and citations."""
+explorer, at least five self-check questions, numbers and citations rendered."""
 
 import re
 
@@ -41,10 +41,11 @@ def test_chapter_interactive_parts(chapters):
         assert "Try this" in html, f"{name}: no 'Try this' prompts"
 
 
-def test_glue_and_citations_rendered(chapters):
+def test_numbers_and_citations_rendered(chapters):
     for name, html in chapters.items():
-        assert "{glue" not in html and "{footcite" not in html and "{term}" not in html, name
-        assert html.count('class="pasted-text"') >= 10, f"{name}: numbers should come through glue"
+        for raw in ("{glue", "{eval}", "{footcite", "{term}"):
+            assert raw not in html, f"{name}: {raw} left unrendered"
+        assert html.count('class="output text_plain"') >= 10, f"{name}: numbers should come from the data ({{eval}})"
         assert re.search(r'class="footnote-reference', html), f"{name}: no citations"
         assert "doi" in html.lower(), f"{name}: references should give a DOI"
 
@@ -78,4 +79,4 @@ def test_built_self_checks_do_not_give_the_answer_away(chapters):
 
 def test_built_shares_never_read_100_percent_when_they_are_not(chapters):
     page = chapters["07-mechanism-to-marketing.html"]
-    assert re.search(r'The probability reaches\s*<span class="pasted-text">99\.6%</span>', page)
+    assert re.search(r'The probability reaches\s*<span class="output text_plain">99\.6%</span>', page)

@@ -41,18 +41,12 @@ def test_a_share_never_reads_0_or_100_percent_unless_it_is(value, spec, expected
     assert share(value, spec) == expected
 
 
-def test_glued_shares_use_the_course_format():
-    from myst_nb.core import variables
-    from myst_nb.ext.glue import roles
+def test_numbers_in_the_prose_use_the_course_format():
+    from trialsim.content.prose import number
 
-    from trialsim import sphinxext
-
-    sphinxext._patch_glue_formats()
-    sphinxext._patch_glue_formats()       # twice is harmless: the wrapper wraps the original only
-    assert roles.format_plain_text("0.9962", ".0%") == "99.6%"
-    assert variables.format_plain_text("0.42", ".0%") == "42%"
-    assert roles.format_plain_text("1234.5", ",.0f") == "1,234"   # other formats are myst-nb's
-    assert roles.format_plain_text("'text'", "s") == "text"
+    assert number(0.9962).pct == "99.6%" and number(0.42).pct == "42%" and number(0.031).pct1 == "3.1%"
+    assert number(1234.5).comma0 == "1,234" and number(59000).comma == "59,000" and number(0.5).f2 == "0.50"
+    assert repr(number(10)) == "10" and repr(number(0.7)) == "0.7" and repr(number("text")) == "text"
 
 
 def test_conclusions_format_shares_the_same_way():
@@ -126,7 +120,7 @@ def test_chapter_1_computes_the_ratio_of_the_two_chances():
     text = _flat(_chapter("01-celltop-spinal-cord"))
     assert "ten thousand times" not in text
     assert 'glue("early_late_ratio", float(round(chance_early / chance_late, -3))' in text
-    assert "about {glue:text}`early_late_ratio:,.0f` times more likely" in text
+    assert "about {eval}`early_late_ratio.comma0` times more likely" in text
     from trialsim.stats import proportions
 
     facts = data.facts("celltop_summary")
@@ -139,7 +133,7 @@ def test_chapter_1_computes_the_ratio_of_the_two_chances():
 def test_chapter_1_states_the_one_sided_level_plainly():
     text = _flat(_chapter("01-celltop-spinal-cord"))
     assert "each at the usual two-sided 5 % level" not in text
-    assert "one-sided {glue:text}`one_sided_alpha:.1%` level" in text
+    assert "one-sided {eval}`one_sided_alpha.pct1` level" in text
     from trialsim.stats import celltop
 
     assert celltop.ALPHA == 0.025

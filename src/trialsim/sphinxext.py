@@ -12,9 +12,6 @@
 * Serves plotly.js from the site itself: it is copied from the installed
   plotly package into ``_vendor/`` of the output (never committed, never from
   a CDN) and linked only on pages that draw a figure.
-* Formats glued shares the course's way: a ``%`` format in a glue role
-  (``{glue:text}`rate:.0%```) goes through ``trialsim.frontends.conclude.share``, so
-  a share never reads 0 % or 100 % unless it is exactly that.
 * Drops sphinx-thebe's scripts: the course runs no code in the browser,
   and their inline copy, added twice, logs a console error on every page.
 """
@@ -32,8 +29,6 @@ if TYPE_CHECKING:
     from docutils import nodes
     from myst_nb.core.render import MimeData, NbElementRenderer
     from sphinx.application import Sphinx
-
-os.environ["TRIALSIM_FRONTEND"] = "static"
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 VENDOR_DIR = "_vendor"
@@ -113,40 +108,14 @@ def _is_thebe(script) -> bool:
     return "thebe" in name or "thebe" in body
 
 
-def _patch_glue_formats() -> None:
-    """Route myst-nb's ``%`` glue formats through ``conclude.share``.
-
-    myst-nb formats a glue role's text with ``format_plain_text``, imported
-    by name into its role and cross-reference modules; each name is
-    replaced by a wrapper that keeps every other format as it was."""
-    from ast import literal_eval
-
-    from myst_nb.core import variables
-    from myst_nb.ext.glue import crossref, roles
-
-    from .frontends.conclude import share
-
-    original = getattr(variables.format_plain_text, "__wrapped__", variables.format_plain_text)
-
-    def format_plain_text(text: str, fmt_spec: str) -> str:
-        if fmt_spec.endswith("%"):
-            try:
-                return share(float(literal_eval(text)), fmt_spec)
-            except (ValueError, SyntaxError, TypeError):
-                pass
-        return original(text, fmt_spec)
-
-    format_plain_text.__wrapped__ = original
-    for module in (variables, roles, crossref):
-        module.format_plain_text = format_plain_text
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the extension with Sphinx (patch the glue formats, copy plotly.js at
+    """Register the extension with Sphinx (add the course's scripts, copy plotly.js at
     the start of an HTML build, link it on pages that draw a figure) and return its metadata."""
-    _patch_glue_formats()
     from .frontends.static import JS_MODULES
 
+    # the book's kernels (started by this build) draw the static explorers; set
+    # here, not on import, so importing the extension changes nothing else
+    os.environ["TRIALSIM_FRONTEND"] = "static"
     for name in JS_MODULES:  # the course's scripts, in order, on every page
         app.add_js_file(f"js/{name}.js")
     app.connect("builder-inited", _copy_plotly)

@@ -36,8 +36,8 @@ def share(value: float, spec: str = ".0%") -> str:
     """A share formatted with a ``%`` format spec (".0%", ".1%"), except that
     it never reads 0 % or 100 % unless it is exactly that: near the ends
     more decimals are shown, up to three more ("99.6%", "0.04%").  Used for
-    every share the course prints: glued numbers (the Sphinx extension routes
-    myst-nb's ``%`` formats here), readouts and conclusions."""
+    every share the course prints: numbers in the prose (``.pct`` and
+    ``.pct1`` of ``trialsim.content.prose``), readouts and conclusions."""
     if not spec.endswith("%"):
         raise ValueError(f"share() takes a percent format spec such as '.0%', not {spec!r}")
     value = float(value)
