@@ -44,7 +44,7 @@ def test_requirements_are_exact_pins():
     pins = _pins()
     assert pins["jupyter-book"] == "1.0.4.post1"
     for name in ["nbgrader", "jupyterlab", "ipywidgets", "plotly", "pandas", "scipy", "statsmodels",
-                 "lifelines", "pytest", "playwright", "axe-playwright-python", "jupytext", "anywidget"]:
+                 "lifelines", "pytest", "playwright", "axe-playwright-python", "jupytext", "jupyterlab-myst"]:
         assert name in pins, name
 
 

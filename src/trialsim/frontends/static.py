@@ -24,16 +24,12 @@ if TYPE_CHECKING:
 JS_MODULES = ("core", "payload", "figures", "explorer", "quiz", "drill", "appraisal")
 
 
-def static_html(explorer: Explorer) -> str:
-    """The explorer as self-contained HTML for the static site."""
-
-    default = explorer.outcome()
-    dom = f"tsx-{explorer.name}"
+def controls_html(explorer: Explorer, dom: str) -> str:
+    """The explorer's title, note and native labelled controls (set to their
+    defaults), with element ids made from ``dom``; the static page and the
+    live widgets show the same markup."""
     esc = html.escape
-    parts = [
-        f'<div class="tsx-explorer" data-explorer="{esc(explorer.name)}" id="{dom}">',
-        f'<p class="tsx-title">{esc(explorer.title)}</p>',
-    ]
+    parts = [f'<p class="tsx-title">{esc(explorer.title)}</p>']
     if explorer.note:
         parts.append(f'<p class="tsx-note">{esc(explorer.note)}</p>')
     parts.append('<div class="tsx-controls">')
@@ -64,6 +60,16 @@ def static_html(explorer: Explorer) -> str:
             parts.append(f'<span class="tsx-help" id="{help_id}">{esc(c.help)}</span>')
         parts.append("</div>")
     parts.append("</div>")
+    return "\n".join(parts)
+
+
+def static_html(explorer: Explorer) -> str:
+    """The explorer as self-contained HTML for the static site."""
+    default = explorer.outcome()
+    dom = f"tsx-{explorer.name}"
+    esc = html.escape
+    parts = [f'<div class="tsx-explorer" data-explorer="{esc(explorer.name)}" id="{dom}">',
+             controls_html(explorer, dom)]
     parts.append('<dl class="tsx-readouts">')
     for j, (r, value) in enumerate(zip(explorer.readouts, default.shown, strict=True)):
         parts.append(f'<div><dt>{esc(r.label)}</dt><dd data-readout="{j}">{esc(value)}</dd></div>')
@@ -79,4 +85,3 @@ def static_html(explorer: Explorer) -> str:
     parts.append(f'<script type="application/json" class="tsx-data">{data}</script>')
     parts.append("</div>")
     return "\n".join(parts)
-

@@ -1,0 +1,276 @@
+"""The live course in JupyterLab, driven in Chromium as a learner uses it.
+
+JupyterLab is started the way ``./course lab`` starts it (the command itself,
+with its settings, as root too). For every chapter: a double-click in the
+file browser opens it as a notebook, Run All renders the prose with numbers
+(no unrendered glue, {eval}, roles or directives), every explorer draws a
+figure with traces, and moving a control shows the engine's new conclusion.
+Then the same with the page's CPU slowed four times. The times are printed:
+from Run All to the last explorer drawn, and from a key press to the new
+conclusion.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from trialsim.explorers import all_explorers
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("[0-9][0-9]-*.md"))
+EVAL = re.compile(r"\{eval\}`([^`]+)`")
+RAW_MARKUP = ("{eval}", "{glue", "{term}", "{footcite", "{cite", ":::", "```{")
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("jupyterlab")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """``./course lab`` on a free port, serving a copy of the chapters and their
+    data (a learner's Run All must not write into the course's own files),
+    with its settings and workspaces kept out of the home folder and autosave
+    off."""
+    import shutil
+
+    port = _free_port()
+    home = tmp_path_factory.mktemp("lab-home")
+    course = home / "course"
+    for folder in ("chapters", "datasets"):
+        shutil.copytree(ROOT / folder, course / folder)
+    shutil.copy(ROOT / "pyproject.toml", course)  # jupytext's settings for saving a chapter
+    autosave = home / "settings" / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
+    autosave.parent.mkdir(parents=True)
+    autosave.write_text('{"autosave": false}')
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), TRIALSIM_DATA=str(course / "datasets"),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), JUPYTER_RUNTIME_DIR=str(home / "runtime"))
+    log = (home / "lab.log").open("w")
+    proc = subprocess.Popen([str(ROOT / "course"), "lab", "--no-browser", f"--port={port}", "--ServerApp.token=",
+                             "--ServerApp.password=", "--LabApp.expose_app_in_browser=True",
+                             f"--notebook-dir={course}"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"./course lab exited {proc.returncode}:\n{(home / 'lab.log').read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}", course
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, 15)
+            proc.wait(30)
+
+
+@pytest.fixture
+def lab_page(browser, lab):
+    """A function that opens a fresh page of the lab (a chapter per page, so an
+    unsaved notebook never holds up the next); pages close at the end."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+
+    def new_page():
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        return page
+
+    yield new_page, errors
+    context.close()
+
+
+def _shut_down_kernels(page, lab_url: str) -> None:
+    for kernel in page.request.get(f"{lab_url}/api/kernels").json():
+        page.request.delete(f"{lab_url}/api/kernels/{kernel['id']}")
+
+
+def _lab_ready(page) -> None:
+    """Wait until JupyterLab has started and restored its layout."""
+    page.wait_for_function("!!window.jupyterapp")
+    page.evaluate("window.jupyterapp.restored")
+
+
+def _open_chapter(page, lab_url: str, chapter: str) -> None:
+    """Open a chapter as a learner does: a double-click in the file browser."""
+    page.goto(f"{lab_url}/lab/tree/chapters?reset")
+    _lab_ready(page)
+    page.wait_for_selector(".jp-DirListing-item")
+    page.locator(".jp-DirListing-item", has_text=chapter).dblclick()
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+
+
+RUN_ALL_DONE = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const session = panel.sessionContext.session;
+  if (!session || !session.kernel || session.kernel.status !== 'idle') return false;
+  const prompts = [...panel.node.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
+  return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
+}"""
+
+PROSE_DONE = """() => {
+  // every markdown cell with inline expressions has their results, and its
+  // rendered text (jupyterlab-myst renders again when they arrive) shows each one
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cells = [...panel.content.model.cells].filter(c => c.type === 'markdown');
+  const widgets = panel.content.widgets.filter(w => w.model.type === 'markdown');
+  return cells.length === widgets.length && cells.every((cell, i) => {
+    const results = cell.getMetadata('user_expressions') || [];
+    if (cell.sharedModel.getSource().includes('{eval}') && results.length === 0) return false;
+    const shown = widgets[i].node.querySelector('.myst');
+    return shown !== null && results.every(r => r.result && r.result.status === 'ok' &&
+                                                shown.textContent.includes(r.result.data['text/plain']));
+  });
+}"""
+
+DRAWN = """n => {
+  const live = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .tsx-live-explorer')];
+  return live.length === n && live.every(e => e.querySelectorAll('.tsx-live-figure .js-plotly-plot .trace').length > 0);
+}"""
+
+
+STATE = """() => {
+  // what a failed wait reports: the kernel, the prompts, any error shown, each explorer
+  const panel = window.jupyterapp.shell.currentWidget;
+  const text = sel => [...panel.node.querySelectorAll(sel)].map(e => e.textContent.slice(0, 500));
+  return {kernel: panel.sessionContext.session && panel.sessionContext.session.kernel.status,
+          prompts: text('.jp-CodeCell .jp-InputPrompt').join(' '),
+          errors: text('.jp-OutputArea-output[data-mime-type*="stderr"], .jp-RenderedText[data-mime-type*="error"]'),
+          explorers: [...panel.node.querySelectorAll('.tsx-live-explorer')].map(e => ({
+            figure: (e.querySelector('.tsx-live-figure') || {innerHTML: 'none'}).innerHTML.slice(0, 300),
+            traces: e.querySelectorAll('.js-plotly-plot .trace').length}))};
+}"""
+
+
+def _run_all_and_check(page, lab_url: str, chapter: str, slow: bool, course: Path | None = None) -> dict:
+    stem = chapter[:-3]
+    explorers = [e for e in all_explorers() if e.page == f"chapters/{stem}"]
+    if slow:
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    _open_chapter(page, lab_url, chapter)
+    opened = page.evaluate("""() => { const w = window.jupyterapp.shell.currentWidget;
+        return [w.node.classList.contains('jp-NotebookPanel'), w.context.path]; }""")
+    assert opened == [True, f"chapters/{chapter}"], f"a double-click opened {opened}, not the notebook"
+    page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.ready")
+    page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
+    start = time.monotonic()
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    try:
+        page.wait_for_function(DRAWN, arg=len(explorers), timeout=240_000)
+    except Exception:
+        pytest.fail(f"{chapter}: explorers not drawn after Run All: {page.evaluate(STATE)}")
+    drawn = time.monotonic() - start
+    page.wait_for_function(RUN_ALL_DONE, timeout=240_000)
+    try:
+        page.wait_for_function(PROSE_DONE, timeout=120_000)
+    except Exception:
+        pass  # the assertions below name what is missing
+
+    # the prose, as rendered: numbers in place of every inline expression, no raw markup
+    source = (ROOT / "chapters" / chapter).read_text()
+    expressions = set(EVAL.findall(source))
+    rendered = page.locator(".jp-NotebookPanel .jp-MarkdownCell .myst").evaluate_all(
+        "cells => cells.map(c => c.textContent)")
+    text = "\n".join(rendered)
+    assert len(rendered) >= 3 and len(text) > 5000, (len(rendered), len(text))
+    evaluated = page.evaluate("""() => {
+      const out = {};
+      for (const cell of window.jupyterapp.shell.currentWidget.content.model.cells) {
+        (cell.getMetadata('user_expressions') || []).forEach(e => {
+          out[e.expression] = e.result && e.result.status === 'ok' ? e.result.data['text/plain'] : null; });
+      }
+      return out; }""")
+    left = sorted(e for e in expressions if evaluated.get(e) is None)
+    assert left == [], f"{chapter}: expressions in the prose not evaluated: {left[:5]}"
+    missing = sorted({v for v in evaluated.values() if v not in text})
+    assert missing == [], f"{chapter}: values computed but not shown: {missing[:5]}"
+    raw = [m for m in RAW_MARKUP if m in text]
+    assert raw == [], f"{chapter}: unrendered markup {raw}"
+
+    # each explorer: a control moved by keyboard shows the engine's new conclusion
+    waits = []
+    roots = page.locator(".jp-NotebookPanel .tsx-live-explorer")
+    for k, explorer in enumerate(explorers):
+        root = roots.nth(k)
+        default = explorer.outcome().conclusion
+        control, index = next((c, i) for c in explorer.controls for i, v in enumerate(c.values)
+                              if explorer.outcome(**{c.name: v}).conclusion != default)
+        want = explorer.outcome(**{control.name: control.values[index]}).conclusion
+        position = [c.name for c in explorer.controls].index(control.name)
+        widget = root.locator(".tsx-live-controls > *").nth(position)
+        widget.scroll_into_view_if_needed()
+        steps = index - control.index(control.default)
+        if control.kind == "range":
+            widget.locator(".noUi-handle").focus()
+            keys = ["ArrowRight" if steps > 0 else "ArrowLeft"] * abs(steps)
+        else:
+            widget.locator("select").focus()
+            keys = ["ArrowDown" if steps > 0 else "ArrowUp"] * abs(steps)
+        for key in keys[:-1]:
+            page.keyboard.press(key)
+        began = time.monotonic()
+        page.keyboard.press(keys[-1])
+        conclusion = root.locator(".tsx-live-conclusion")
+        page.wait_for_function("([el, want]) => el.textContent.includes(want)",
+                               arg=[conclusion.element_handle(), want], timeout=30_000)
+        waits.append(time.monotonic() - began)
+        assert root.locator(".tsx-live-figure .js-plotly-plot .trace").count() > 0
+    if course is not None:  # saved after Run All, the chapter is as it was written
+        page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function("!window.jupyterapp.shell.currentWidget.context.model.dirty")
+        assert (course / "chapters" / chapter).read_text() == (ROOT / "chapters" / chapter).read_text()
+    return {"drawn_s": drawn, "waits_ms": [w * 1000 for w in waits]}
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["normal", "cpu4x"])
+def test_every_chapter_runs_live_and_reads_as_on_the_site(lab_page, lab, slow):
+    lab_url, course = lab
+    new_page, errors = lab_page
+    report = {}
+    for chapter in CHAPTERS:
+        page = new_page()
+        try:
+            report[chapter] = _run_all_and_check(page, lab_url, chapter, slow, None if slow else course)
+        finally:
+            _shut_down_kernels(page, lab_url)
+            page.close(run_before_unload=False)
+    waits = [w for r in report.values() for w in r["waits_ms"]]
+    for chapter, r in report.items():
+        print(f"{'4x slower CPU' if slow else 'normal'} {chapter}: Run All to the last explorer drawn "
+              f"{r['drawn_s']:.1f} s; control to conclusion {statistics.median(r['waits_ms']):.0f} ms")
+    print(f"control to new conclusion: p50 {statistics.median(waits):.0f} ms over {len(waits)} explorers")
+    assert errors == []
+
+
+def test_a_learner_alone_meets_no_nbgrader_error(lab_page, lab):
+    """The nbgrader panels that need a class's exchange are not offered; the
+    grading tools an instructor uses alone are."""
+    lab_url, _ = lab
+    new_page, errors = lab_page
+    page = new_page()
+    page.goto(f"{lab_url}/lab?reset")
+    _lab_ready(page)
+    active = page.evaluate("""() => ['@jupyter/nbgrader:assignment-list', '@jupyter/nbgrader:course-list',
+        '@jupyter/nbgrader:validate-assignment'].map(id => window.jupyterapp.isPluginActivated(id))""")
+    assert active == [False, False, True]
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+    items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+    assert not any("Assignment List" in i or "Course List" in i for i in items), items
+    assert "Error fetching courses" not in page.content()
+    assert errors == []
