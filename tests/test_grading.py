@@ -674,6 +674,14 @@ def test_visible_tests_explain_the_mistake(run):
     assert phrase in error.evalue
 
 
+def test_a_passing_visible_check_says_so_in_one_line(run):
+    nb = run.graded_notebook("s01-right")
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in run.spec.auto:
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            assert printed.count("\n") == 1 and "the checks you can see pass" in printed, printed
+
+
 # ------------------------------------------------ by hand, feedback, export
 def test_manual_grading_feedback_and_export(run):
     spec = run.spec
