@@ -60,6 +60,7 @@ def lab(tmp_path_factory):
     log = (home / "lab.log").open("w")
     proc = subprocess.Popen([str(ROOT / "course"), "lab", "--no-browser", f"--port={port}", "--ServerApp.token=",
                              "--ServerApp.password=", "--LabApp.expose_app_in_browser=True",
+                             "--JupyterNotebookApp.expose_app_in_browser=True",
                              f"--notebook-dir={course}"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -107,8 +108,14 @@ def _lab_ready(page) -> None:
     page.evaluate("window.jupyterapp.restored")
 
 
-def _open_chapter(page, lab_url: str, chapter: str) -> None:
-    """Open a chapter as a learner does: a double-click in the file browser."""
+def _open_chapter(page, lab_url: str, chapter: str, notebook7: bool = False) -> None:
+    """Open a chapter as a learner does: a double-click in JupyterLab's file
+    browser, or its link in Notebook 7's."""
+    if notebook7:
+        page.goto(f"{lab_url}/notebooks/chapters/{chapter}")
+        _lab_ready(page)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+        return
     page.goto(f"{lab_url}/lab/tree/chapters?reset")
     _lab_ready(page)
     page.wait_for_selector(".jp-DirListing-item")
@@ -158,10 +165,11 @@ STATE = """() => {
 }"""
 
 
-def _run_all_and_check(page, lab_url: str, chapter: str, slow: bool, course: Path | None = None) -> dict:
+def _run_all_and_check(page, lab_url: str, chapter: str, slow: bool, course: Path | None = None,
+                       notebook7: bool = False) -> dict:
     stem = chapter[:-3]
     explorers = [e for e in all_explorers() if e.page == f"chapters/{stem}"]
-    _open_chapter(page, lab_url, chapter)
+    _open_chapter(page, lab_url, chapter, notebook7)
     opened = page.evaluate("""() => { const w = window.jupyterapp.shell.currentWidget;
         return [w.node.classList.contains('jp-NotebookPanel'), w.context.path]; }""")
     assert opened == [True, f"chapters/{chapter}"], f"a double-click opened {opened}, not the notebook"
@@ -273,4 +281,19 @@ def test_a_learner_alone_meets_no_nbgrader_error(lab_page, lab):
     items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
     assert not any("Assignment List" in i or "Course List" in i for i in items), items
     assert "Error fetching courses" not in page.content()
+    assert errors == []
+
+
+def test_notebook_7_controls_answer_the_keyboard(lab_page, lab):
+    """The same chapter in Notebook 7 (the one-document interface): its
+    sliders and dropdowns move with the arrow keys and the conclusion follows."""
+    lab_url, _ = lab
+    new_page, errors = lab_page
+    page = new_page()
+    try:
+        # chapter 4's explorers are moved by two sliders and a dropdown
+        report = _run_all_and_check(page, lab_url, "04-mesems.md", False, notebook7=True)
+    finally:
+        _shut_down_kernels(page, lab_url)
+    assert len(report["waits_ms"]) == len([e for e in all_explorers() if e.page == "chapters/04-mesems"])
     assert errors == []

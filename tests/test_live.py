@@ -95,6 +95,9 @@ def test_the_course_lab_settings_merge_into_a_prefix(tmp_path):
     assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Jupytext Notebook"
     shortcuts = settings["@jupyterlab/shortcuts-extension:shortcuts"]["shortcuts"]
     assert {s["command"] for s in shortcuts if s.get("disabled")} == set(lab.ARROW_SHORTCUTS)
-    assert all(s["selector"].endswith(":not(select):not(input)") for s in shortcuts if not s.get("disabled"))
+    assert {s["keys"][0] for s in shortcuts} == {"ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight",
+                                                 "Shift ArrowDown", "Shift ArrowUp"}
+    assert all(s["selector"].endswith(":not(select):not(input):not([role='slider'])")
+               for s in shortcuts if not s.get("disabled"))
     assert lab.configure(tmp_path) == [overrides, page_config]  # again: the same files, nothing doubled
     assert json.loads(overrides.read_text()) == settings

@@ -8,9 +8,11 @@ never into the user's home, so they apply to the course and nothing else:
   *Jupytext Notebook* is the default viewer for Markdown and MyST files;
 * a notebook keeps all its cells on the page (``windowingMode: none``), so a
   chapter reads, searches and prints whole, as on the site;
-* the notebook's arrow-key shortcuts (move to the next cell, extend the
-  selection) stand aside when a dropdown or an input has the focus, so the
-  keyboard changes an explorer's control, as on the site;
+* the notebook's arrow-key shortcuts (move to the next cell or heading,
+  extend the selection) stand aside when a dropdown, an input or a slider
+  has the focus, so the keyboard changes an explorer's control, as on the
+  site (Notebook 7 and JupyterLab 4.5 bind the left and right arrows to
+  heading navigation, which took them from the sliders);
 * nbgrader's *Assignment List* and *Course List* are hidden: they need a
   class's exchange folder on a shared server, and a learner working alone
   would meet only "Error fetching courses!". The instructors' page says how
@@ -31,16 +33,20 @@ HIDDEN = ("@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:course-list")
 COMMAND_MODE = ".jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus"
 ARROW_SHORTCUTS = {"notebook:move-cursor-down": "ArrowDown", "notebook:move-cursor-up": "ArrowUp",
                    "notebook:extend-marked-cells-below": "Shift ArrowDown",
-                   "notebook:extend-marked-cells-above": "Shift ArrowUp"}
+                   "notebook:extend-marked-cells-above": "Shift ArrowUp",
+                   "notebook:move-cursor-heading-below-or-expand": "ArrowRight",
+                   "notebook:move-cursor-heading-above-or-collapse": "ArrowLeft"}
+# what a learner moves with the arrow keys: a dropdown, an input, a slider's handle
+CONTROLS = ":not(select):not(input):not([role='slider'])"
 
 
 def arrow_shortcuts() -> list[dict]:
     """JupyterLab's arrow-key notebook shortcuts, each disabled and added again
-    for everything but a focused dropdown or input."""
+    for everything but a focused dropdown, input or slider."""
     out = []
     for command, key in ARROW_SHORTCUTS.items():
         out.append({"command": command, "keys": [key], "selector": COMMAND_MODE, "disabled": True})
-        out.append({"command": command, "keys": [key], "selector": f"{COMMAND_MODE}:not(select):not(input)"})
+        out.append({"command": command, "keys": [key], "selector": f"{COMMAND_MODE}{CONTROLS}"})
     return out
 
 
