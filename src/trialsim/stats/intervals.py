@@ -23,7 +23,7 @@ VERDICTS = {
     "small": "a benefit is shown, but the whole interval is smaller than worthwhile",
     "ruled_out": "no benefit is shown, and a worthwhile benefit is ruled out",
     "inconclusive": "inconclusive: the interval allows both no effect and a worthwhile benefit",
-    "harm": "harm is shown: the whole interval lies above no effect",
+    "harm": "harm is shown: the whole interval lies on the side of no effect opposite to benefit",
 }
 
 
@@ -51,20 +51,38 @@ def ratio_interval(estimate: float, se: float, level: float = 0.95) -> tuple[flo
     return float(np.exp(log - half)), float(np.exp(log + half))
 
 
-def verdict(low: float, high: float, worthwhile: float) -> str:
-    """What an interval (``low``, ``high``) for a ratio allows, given the
-    smallest worthwhile benefit ``worthwhile`` (a ratio below 1, e.g. 0.7 for
-    30 % fewer events).  Returns a key of ``VERDICTS``."""
-    low = validate.number("low", low, 0, 1e9)
-    high = validate.number("high", high, 0, 1e9)
-    worthwhile = validate.number("worthwhile", worthwhile, 1e-6, 0.999999)
+SCALES = {"ratio": 1.0, "difference": 0.0}
+
+
+def verdict(low: float, high: float, worthwhile: float, scale: str = "ratio") -> str:
+    """What an interval (``low``, ``high``) allows, given the smallest
+    worthwhile benefit ``worthwhile`` on the same scale.  Returns a key of
+    ``VERDICTS``.
+
+    ``scale`` is 'ratio' (no effect is 1; a rate, risk, odds or hazard ratio)
+    or 'difference' (no effect is 0; a difference in means, points or risks).
+    The side of no effect on which ``worthwhile`` lies is the side of benefit:
+    0.7 reads a ratio where fewer events are better, 1.3 one where more are;
+    -2 reads a difference where lower is better, +0.7 one where higher is.
+    "harm" is an interval wholly on the other side."""
+    validate.choice("scale", scale, SCALES)
+    null = SCALES[scale]
+    floor = 0.0 if scale == "ratio" else -1e12
+    low = validate.number("low", low, floor, 1e12)
+    high = validate.number("high", high, floor, 1e12)
+    worthwhile = validate.number("worthwhile", worthwhile, floor, 1e12)
     if not low <= high:
         raise ValueError(f"low ({low!r}) must not be above high ({high!r})")
+    if worthwhile == null or (scale == "ratio" and worthwhile <= 0):
+        raise ValueError(f"worthwhile={worthwhile:g} is no effect at all: give the smallest benefit worth "
+                         f"having, a {scale} on the side of {null:g} that means benefit")
+    if worthwhile > null:  # benefit is upward: mirror so that benefit is downward
+        low, high, worthwhile, null = -high, -low, -worthwhile, -null
     if high < worthwhile:
         return "worthwhile"
-    if high < 1:
+    if high < null:
         return "benefit" if low < worthwhile else "small"
-    if low > 1:
+    if low > null:
         return "harm"
     return "ruled_out" if low >= worthwhile else "inconclusive"
 
