@@ -192,6 +192,34 @@ def _same(key: str, want, got, where: str) -> None:
     assert got == pytest.approx(want, rel=rel, abs=1e-14), f"{where} {key}: Python {want!r}, browser {got!r}"
 
 
+def _compare(inputs, got) -> None:
+    want = _python(inputs)
+    for calculator, results in want.items():
+        assert len(results) == len(got[calculator]) == CASES
+        for i, (w, g) in enumerate(zip(results, got[calculator], strict=True)):
+            assert set(w) == set(g), (calculator, i, set(w) ^ set(g))
+            for key in w:
+                _same(key, w[key], g[key], f"{calculator} case {i} {inputs[calculator][i]}")
+
+
+def test_node_gives_the_engines_numbers(tmp_path):
+    """The same cross-check in node (the quick lane): yourtrial.js with jStat from node_modules."""
+    import subprocess
+
+    if not (ROOT / "node_modules" / "jstat").is_dir():
+        pytest.fail("node_modules is missing: run npm ci (./course test does)")
+    inputs = _inputs()
+    (tmp_path / "inputs.json").write_text(json.dumps(inputs))
+    script = (f"const run = {BROWSER.replace('window.CellsOnTrial.yourtrial', 'require(process.argv[2])')};\n"
+              "const inputs = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));\n"
+              "process.stdout.write(JSON.stringify(run(inputs)));")
+    proc = subprocess.run([shutil.which("node") or "node", "-e", script, str(tmp_path / "inputs.json"),
+                           str(ROOT / "book" / "static" / "js" / "yourtrial.js")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    _compare(inputs, json.loads(proc.stdout))
+
+
 @pytest.mark.browser
 def test_browser_gives_the_engines_numbers(browser, tmp_path):
     for name in ("core", "yourtrial"):
@@ -208,11 +236,5 @@ def test_browser_gives_the_engines_numbers(browser, tmp_path):
     inputs = _inputs()
     got = page.evaluate(BROWSER, json.loads(json.dumps(inputs)))
     page.close()
-    want = _python(inputs)
-    for calculator, results in want.items():
-        assert len(results) == len(got[calculator]) == CASES
-        for i, (w, g) in enumerate(zip(results, got[calculator], strict=True)):
-            assert set(w) == set(g), (calculator, i, set(w) ^ set(g))
-            for key in w:
-                _same(key, w[key], g[key], f"{calculator} case {i} {inputs[calculator][i]}")
+    _compare(inputs, got)
     assert errors == []
