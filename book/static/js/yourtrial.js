@@ -175,7 +175,62 @@
     return out;
   }
 
-  var api = { twoGroups: twoGroups, estimate: estimate, oneGroup: oneGroup, manyResults: manyResults,
+  function compareShares(kT, nT, kC, nC, level) {
+    var z = zFor(level), rT = kT / nT, rC = kC / nC, wT = wilson(kT, nT, z), wC = wilson(kC, nC, z), rd = rT - rC;
+    return { risk_t: rT, risk_c: rC, rd: rd,
+             rd_low: rd - Math.sqrt(Math.pow(rT - wT[0], 2) + Math.pow(wC[1] - rC, 2)),
+             rd_high: rd + Math.sqrt(Math.pow(wT[1] - rT, 2) + Math.pow(rC - wC[0], 2)),
+             fisher_p: fisherP(kT, nT - kT, kC, nC - kC) };
+  }
+
+  var SCENARIOS = ["completers", "missing_failures", "missing_successes", "best_case", "worst_case"];
+
+  function whoAnalysed(randT, analT, succT, randC, analC, succC, options) {
+    var level = (options || {}).level || 0.95, missT = randT - analT, missC = randC - analC;
+    var counts = {
+      completers: [succT, analT, succC, analC],
+      missing_failures: [succT, randT, succC, randC],
+      missing_successes: [succT + missT, randT, succC + missC, randC],
+      best_case: [succT + missT, randT, succC, randC],
+      worst_case: [succT, randT, succC + missC, randC]
+    };
+    var out = { missing_t: missT, missing_c: missC, dropout_p: fisherP(missT, analT, missC, analC) };
+    SCENARIOS.forEach(function (name) {
+      var c = counts[name], r = compareShares(c[0], c[1], c[2], c[3], level);
+      Object.keys(r).forEach(function (key) { out[name + "_" + key] = r[key]; });
+    });
+    return out;
+  }
+
+  function unitOfAnalysis(observations, patients, icc, p) {
+    var perPatient = observations / patients, designEffect = 1 + (perPatient - 1) * icc;
+    var z = normIsf(p / 2), zAdjusted = z / Math.sqrt(designEffect);
+    return { per_patient: perPatient, design_effect: designEffect, effective_n: observations / designEffect,
+             z: z, z_adjusted: zAdjusted, p_adjusted: 2 * normSf(zAdjusted) };
+  }
+
+  /* Wilcoxon-Mann-Whitney on counts per ordered category, as scipy's
+   * mannwhitneyu (two-sided, normal approximation, tie and continuity corrections). */
+  function ordered(countsT, countsC, options) {
+    var higherBetter = (options || {}).higherIsBetter !== false;
+    var sum = function (a) { return a.reduce(function (x, y) { return x + y; }, 0); };
+    var nT = sum(countsT), nC = sum(countsC), total = nT + nC, below = 0, u = 0, ties = 0, used = 0;
+    countsT.forEach(function (t, i) {
+      u += t * (below + countsC[i] / 2);
+      below += countsC[i];
+      var tied = t + countsC[i];
+      ties += tied * tied * tied - tied;
+      if (tied > 0) { used += 1; }
+    });
+    var higher = u / (nT * nC), out = { n_t: nT, n_c: nC, u: u, prob_better: higherBetter ? higher : 1 - higher };
+    if (used < 2) { out.p = NaN; return out; }
+    var mu = nT * nC / 2, sd = Math.sqrt(nT * nC / 12 * ((total + 1) - ties / (total * (total - 1))));
+    var big = Math.max(u, nT * nC - u);
+    out.p = Math.min(1, 2 * normSf((big - mu - 0.5) / sd));
+    return out;
+  }
+
+  var api = { twoGroups: twoGroups, whoAnalysed: whoAnalysed, unitOfAnalysis: unitOfAnalysis, ordered: ordered, estimate: estimate, oneGroup: oneGroup, manyResults: manyResults,
               verdict: verdict, fisherP: fisherP, normSf: normSf };
   core.define(isNode ? module : null, "yourtrial", api);
 })(typeof self !== "undefined" ? self : this);

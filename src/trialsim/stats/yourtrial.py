@@ -196,3 +196,123 @@ def many_results(pvalues: list[float], *, alpha: float = 0.05) -> dict:
         out[f"{key}_survive"] = [bool(v) for v in adjusted <= alpha]
     out["raw_survive"] = [bool(v) for v in pvalues <= alpha]
     return out
+
+
+def _compare_shares(k_t: float, n_t: int, k_c: float, n_c: int, level: float) -> dict:
+    low, high = confint_proportions_2indep(k_t, n_t, k_c, n_c, method="newcomb", compare="diff", alpha=1 - level)
+    return {"risk_t": k_t / n_t, "risk_c": k_c / n_c, "rd": k_t / n_t - k_c / n_c, "rd_low": float(low),
+            "rd_high": float(high), "fisher_p": float(stats.fisher_exact([[k_t, n_t - k_t], [k_c, n_c - k_c]]).pvalue)}
+
+
+SCENARIOS = ("completers", "missing_failures", "missing_successes", "best_case", "worst_case")
+
+
+def who_analysed(randomised_t: int, analysed_t: int, successes_t: int, randomised_c: int, analysed_c: int,
+                 successes_c: int, *, level: float = 0.95) -> dict:
+    """Who was analysed: randomised, analysed and successes (patients with the
+    good outcome) per arm.  The difference in success rates (treated minus
+    control, Newcombe's interval, Fisher's test) analysed five ways: completers
+    only; as randomised with the missing patients counted as failures, or as
+    successes; the best case for the treatment (missing treated patients
+    succeed, missing controls fail) and the worst case (the reverse).  And
+    Fisher's test of whether the arms lost different shares of patients."""
+    randomised_t = validate.number("treated randomised", randomised_t, 1, MAX_N, integer=True)
+    randomised_c = validate.number("control randomised", randomised_c, 1, MAX_N, integer=True)
+    analysed_t = validate.number("treated analysed", analysed_t, 1, randomised_t, integer=True)
+    analysed_c = validate.number("control analysed", analysed_c, 1, randomised_c, integer=True)
+    successes_t = validate.number("treated successes", successes_t, 0, analysed_t, integer=True)
+    successes_c = validate.number("control successes", successes_c, 0, analysed_c, integer=True)
+    level = validate.probability("level", level, 0.5, 0.999)
+    miss_t, miss_c = randomised_t - analysed_t, randomised_c - analysed_c
+    counts = {
+        "completers": (successes_t, analysed_t, successes_c, analysed_c),
+        "missing_failures": (successes_t, randomised_t, successes_c, randomised_c),
+        "missing_successes": (successes_t + miss_t, randomised_t, successes_c + miss_c, randomised_c),
+        "best_case": (successes_t + miss_t, randomised_t, successes_c, randomised_c),
+        "worst_case": (successes_t, randomised_t, successes_c + miss_c, randomised_c),
+    }
+    out = {"missing_t": miss_t, "missing_c": miss_c,
+           "dropout_p": float(stats.fisher_exact([[miss_t, analysed_t], [miss_c, analysed_c]]).pvalue)}
+    for name, (k_t, n_t, k_c, n_c) in counts.items():
+        for key, value in _compare_shares(k_t, n_t, k_c, n_c, level).items():
+            out[f"{name}_{key}"] = value
+    return out
+
+
+def unit_of_analysis(observations: int, patients: int, icc: float, p: float) -> dict:
+    """Observations analysed as if independent when they come from fewer
+    patients (repeated treatment periods, several limbs, lesions or eyes per
+    patient): the design effect 1 + (m - 1) x ICC for m observations per
+    patient, the effective sample size, and the reported two-sided p-value
+    recomputed with its z shrunk by the square root of the design effect."""
+    patients = validate.number("patients", patients, 1, MAX_N, integer=True)
+    observations = validate.number("observations", observations, patients, MAX_N * 100, integer=True)
+    icc = validate.probability("correlation within a patient (ICC)", icc)
+    p = validate.number("reported p-value", p, 1e-15, 1)
+    per_patient = observations / patients
+    design_effect = 1 + (per_patient - 1) * icc
+    z = float(stats.norm.isf(p / 2))
+    z_adjusted = z / math.sqrt(design_effect)
+    return {"per_patient": per_patient, "design_effect": design_effect, "effective_n": observations / design_effect,
+            "z": z, "z_adjusted": z_adjusted, "p_adjusted": float(2 * stats.norm.sf(z_adjusted))}
+
+
+def _categories(name: str, counts) -> np.ndarray:
+    counts = validate.number(name, np.atleast_1d(np.asarray(counts, dtype=float)), 0, MAX_N, integer=True)
+    if counts.size < 2 or counts.size > 12:
+        raise ValueError(f"{name}: give a count for each of 2 to 12 categories, not {counts.size}")
+    if counts.sum() == 0:
+        raise ValueError(f"{name}: every count is 0: an arm needs at least one patient")
+    return counts
+
+
+def ordered(counts_t: list[int], counts_c: list[int], *, higher_is_better: bool = True) -> dict:
+    """An ordered outcome (a disability scale) as counts per category, lowest
+    category first, in each arm: the Wilcoxon-Mann-Whitney test with ties
+    (scipy ``mannwhitneyu``, normal approximation with continuity correction)
+    and the probability that a treated patient does better than a control
+    (ties count half)."""
+    counts_t = _categories("treated counts", counts_t)
+    counts_c = _categories("control counts", counts_c)
+    if counts_t.size != counts_c.size:
+        raise ValueError(f"the arms have {counts_t.size} and {counts_c.size} categories: give the same categories")
+    n_t, n_c = int(counts_t.sum()), int(counts_c.sum())
+    below_c = np.concatenate([[0], np.cumsum(counts_c)[:-1]])
+    u_t = float(np.sum(counts_t * (below_c + counts_c / 2)))  # pairs the treated patient is higher in
+    higher = u_t / (n_t * n_c)
+    out = {"n_t": n_t, "n_c": n_c, "u": u_t, "prob_better": higher if higher_is_better else 1 - higher}
+    if np.count_nonzero(counts_t + counts_c) < 2:  # everyone in one category: no ordering to test
+        out["p"] = math.nan
+    else:
+        x = np.repeat(np.arange(counts_t.size), counts_t)
+        y = np.repeat(np.arange(counts_c.size), counts_c)
+        out["p"] = float(stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic").pvalue)
+    return out
+
+
+def proportional_odds(counts_t: list[int], counts_c: list[int], *, higher_is_better: bool = True,
+                      level: float = 0.95) -> dict:
+    """The proportional-odds model's common odds ratio of a better category
+    with treatment (statsmodels ``OrderedModel``, logit link), with its Wald
+    interval and p-value.  In JupyterLab only: the browser has no optimiser."""
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    counts_t = _categories("treated counts", counts_t)
+    counts_c = _categories("control counts", counts_c)
+    if counts_t.size != counts_c.size:
+        raise ValueError(f"the arms have {counts_t.size} and {counts_c.size} categories: give the same categories")
+    used = (counts_t + counts_c) > 0
+    if used.sum() < 2:
+        raise ValueError("every patient is in one category: the model needs at least two")
+    counts_t, counts_c = counts_t[used], counts_c[used]
+    levels = np.arange(counts_t.size) if higher_is_better else np.arange(counts_t.size)[::-1]
+    y = np.concatenate([np.repeat(levels, counts_t), np.repeat(levels, counts_c)])
+    treated = np.concatenate([np.ones(counts_t.sum()), np.zeros(counts_c.sum())])
+    import pandas as pd
+
+    outcome = pd.Series(pd.Categorical(y, categories=np.arange(counts_t.size), ordered=True))
+    fit = OrderedModel(outcome, treated[:, None], distr="logit").fit(method="bfgs", disp=False)
+    coef, se = float(fit.params.iloc[0]), float(fit.bse.iloc[0])
+    z = _z(level)
+    return {"odds_ratio": math.exp(coef), "low": math.exp(coef - z * se), "high": math.exp(coef + z * se),
+            "p": float(fit.pvalues.iloc[0])}
