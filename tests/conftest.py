@@ -124,6 +124,8 @@ def _build_site(copy: Path) -> dict:
     """Build the book from a clean copy at ``copy``: {"html": folder} or {"error": why}."""
     copy.mkdir(parents=True)
     _clean_copy(copy)
+    if (REPO / "node_modules").is_dir():  # the pinned npm packages (jStat for the calculators)
+        (copy / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
     jupyter_book = VENV_BIN / "jupyter-book"
     if not jupyter_book.exists():
         found = shutil.which("jupyter-book")

@@ -12,6 +12,9 @@
 * Serves plotly.js from the site itself: it is copied from the installed
   plotly package into ``_vendor/`` of the output (never committed, never from
   a CDN) and linked only on pages that draw a figure.
+* Serves jStat the same way (from the course's ``node_modules``, pinned in
+  ``package-lock.json``), with the calculators' scripts, only on pages that
+  hold a "Your trial" calculator.
 * Drops sphinx-thebe's scripts: the course runs no code in the browser,
   and their inline copy, added twice, logs a console error on every page.
 """
@@ -34,6 +37,20 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 VENDOR_DIR = "_vendor"
 PLOTLY_FILE = "plotly.min.js"
 FIGURE_MARKERS = ('class="tsx-explorer"', 'class="tsx-plotly"')
+JSTAT_FILE = "jstat.min.js"
+CALCULATOR_MARKER = 'class="tsx-calc"'
+# the calculators' scripts, after the course's own, on the pages that have a calculator
+CALCULATOR_SCRIPTS = ("yourtrial", "calculators")
+
+
+def jstat_js_source(root: Path) -> Path:
+    """jStat's browser build in the course's node_modules (npm ci installs it, from
+    package-lock.json); raises ``FileNotFoundError`` naming the fix if it is not there."""
+    path = Path(root) / "node_modules" / "jstat" / "dist" / JSTAT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"jStat not found at {path}: run ./course build (it installs the pinned npm "
+                                "packages with npm ci), or npm ci in the course's folder")
+    return path
 
 
 def plotly_js_source() -> Path:
@@ -88,6 +105,7 @@ def _copy_plotly(app) -> None:
     target = Path(app.outdir) / VENDOR_DIR
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(plotly_js_source(), target / PLOTLY_FILE)
+    shutil.copyfile(jstat_js_source(Path(app.confdir)), target / JSTAT_FILE)
 
 
 def _page_context(app, pagename, templatename, context, doctree):
@@ -95,6 +113,10 @@ def _page_context(app, pagename, templatename, context, doctree):
     if any(marker in body for marker in FIGURE_MARKERS):
         # Sphinx prefixes _static/; step out of it to the vendor folder
         app.add_js_file(f"../{VENDOR_DIR}/{PLOTLY_FILE}", priority=200)
+    if CALCULATOR_MARKER in body:
+        app.add_js_file(f"../{VENDOR_DIR}/{JSTAT_FILE}", priority=600)
+        for offset, name in enumerate(CALCULATOR_SCRIPTS, start=1):
+            app.add_js_file(f"js/{name}.js", priority=600 + offset)
     # The course runs no code in the browser through thebe: drop sphinx-thebe's
     # scripts (its inline config names a CDN and is added twice, which logs a
     # console error on every page).

@@ -97,6 +97,7 @@
     out.nnt_crosses = ends[0] <= 0 && 0 <= ends[1];
     out.nnt_a = ends[1] !== 0 ? 1 / ends[1] : Infinity;
     out.nnt_b = ends[0] !== 0 ? 1 / ends[0] : Infinity;
+    out.rd_verdict = verdict(out.rd_low, out.rd_high, sign * worthwhile, "difference");
 
     out.fisher_p = fisherP(cells[0][0], cells[0][1], cells[1][0], cells[1][1]);
     if (eventsT + eventsC === 0 || eventsT + eventsC === nT + nC) {
@@ -107,16 +108,20 @@
     }
     var events = eventsT + eventsC, total = nT + nC;
     out.expected_min = Math.min(nT, nC) * Math.min(events, total - events) / total;
+    out.small_expected = out.expected_min < 5;
 
     var target = rC + sign * worthwhile;
     if (!(target > 0 && target < 1)) { target = rC - sign * worthwhile; }
     out.power_p_t = target;
-    if (!(target > 0 && target < 1)) {
-      out.power = out.n80 = out.n90 = NaN;
+    out.has_power = target > 0 && target < 1;
+    if (!out.has_power) {
+      out.power = out.n80 = out.n90 = out.n80_c = out.n90_c = NaN;
     } else {
       out.power = power(target, rC, nT, nC, 1 - level);
       out.n80 = patientsForPower(target, rC, nC / nT, 0.8, 1 - level);
       out.n90 = patientsForPower(target, rC, nC / nT, 0.9, 1 - level);
+      out.n80_c = Math.ceil(out.n80 * nC / nT - 1e-9);
+      out.n90_c = Math.ceil(out.n90 * nC / nT - 1e-9);
     }
     return out;
   }
@@ -170,8 +175,10 @@
     }
     ["bonferroni", "holm", "bh"].forEach(function (key) {
       out[key + "_survive"] = out[key].map(function (p) { return p <= alpha; });
+      out[key + "_count"] = out[key + "_survive"].filter(Boolean).length;
     });
     out.raw_survive = pvalues.map(function (p) { return p <= alpha; });
+    out.raw_count = out.raw_survive.filter(Boolean).length;
     return out;
   }
 
@@ -199,6 +206,8 @@
       var c = counts[name], r = compareShares(c[0], c[1], c[2], c[3], level);
       Object.keys(r).forEach(function (key) { out[name + "_" + key] = r[key]; });
     });
+    var verdicts = SCENARIOS.map(function (name) { return out[name + "_fisher_p"] <= 0.05; });
+    out.robust = verdicts.every(function (v) { return v === verdicts[0]; });
     return out;
   }
 

@@ -71,7 +71,7 @@ def two_groups(events_t: int, n_t: int, events_c: int, n_c: int, *, event_is_goo
     80 % and 90 % power at the same allocation."""
     events_t, n_t, events_c, n_c = _counts(events_t, n_t, events_c, n_c)
     level = validate.probability("level", level, 0.5, 0.999)
-    worthwhile = validate.number("worthwhile difference", worthwhile, 0.001, 0.999)
+    worthwhile = validate.number("worthwhile difference", worthwhile, 1e-9, 1 - 1e-9)
     r_t, r_c = events_t / n_t, events_c / n_c
     out = {"risk_t": r_t, "risk_c": r_c, "rd": r_t - r_c}
     rd_low, rd_high = confint_proportions_2indep(events_t, n_t, events_c, n_c, method="newcomb",
@@ -95,6 +95,7 @@ def two_groups(events_t: int, n_t: int, events_c: int, n_c: int, *, event_is_goo
     # the ends of its interval: 1/benefit at each end (NNT to benefit is positive, to harm negative)
     out["nnt_a"] = 1 / b_high if b_high != 0 else math.inf
     out["nnt_b"] = 1 / b_low if b_low != 0 else math.inf
+    out["rd_verdict"] = intervals.verdict(out["rd_low"], out["rd_high"], sign * worthwhile, scale="difference")
 
     out["fisher_p"] = float(stats.fisher_exact(cells).pvalue)
     if events_t + events_c in (0, n_t + n_c):  # no patient, or every patient, had the event
@@ -106,18 +107,21 @@ def two_groups(events_t: int, n_t: int, events_c: int, n_c: int, *, event_is_goo
     # the smallest expected count of a cell (below 5, the chi-square test is unreliable)
     events = events_t + events_c
     out["expected_min"] = min(n_t, n_c) * min(events, n_t + n_c - events) / (n_t + n_c)
+    out["small_expected"] = out["expected_min"] < 5
 
     # power for the worthwhile difference from the control risk, in the direction of benefit
     target = r_c + sign * worthwhile
     if not 0 < target < 1:
         target = r_c - sign * worthwhile
     out["power_p_t"] = target
-    if not 0 < target < 1:
-        out["power"] = out["n80"] = out["n90"] = math.nan
+    out["has_power"] = 0 < target < 1
+    if not out["has_power"]:
+        out["power"] = out["n80"] = out["n90"] = out["n80_c"] = out["n90_c"] = math.nan
     else:
         out["power"] = _power(target, r_c, n_t, n_c, 1 - level)
         for key, goal in (("n80", 0.8), ("n90", 0.9)):
             out[key] = patients_for_power(target, r_c, n_c / n_t, goal, 1 - level)
+            out[f"{key}_c"] = math.ceil(out[key] * n_c / n_t - 1e-9)
     return out
 
 
@@ -194,7 +198,9 @@ def many_results(pvalues: list[float], *, alpha: float = 0.05) -> dict:
             adjusted = multipletests(pvalues, alpha=alpha, method=method)[1]
         out[key] = [float(v) for v in adjusted]
         out[f"{key}_survive"] = [bool(v) for v in adjusted <= alpha]
+        out[f"{key}_count"] = int(np.sum(adjusted <= alpha))
     out["raw_survive"] = [bool(v) for v in pvalues <= alpha]
+    out["raw_count"] = int(np.sum(pvalues <= alpha))
     return out
 
 
@@ -236,6 +242,8 @@ def who_analysed(randomised_t: int, analysed_t: int, successes_t: int, randomise
     for name, (k_t, n_t, k_c, n_c) in counts.items():
         for key, value in _compare_shares(k_t, n_t, k_c, n_c, level).items():
             out[f"{name}_{key}"] = value
+    # the same verdict at the 5 % level whichever way the missing patients are counted
+    out["robust"] = len({out[f"{name}_fisher_p"] <= 0.05 for name in SCENARIOS}) == 1
     return out
 
 
