@@ -51,6 +51,8 @@ def lab(tmp_path_factory):
     course = home / "course"
     for folder in ("chapters", "datasets"):
         shutil.copytree(ROOT / folder, course / folder)
+    (course / "book").mkdir()
+    shutil.copy(ROOT / "book" / "your-trial.md", course / "book")
     shutil.copy(ROOT / "pyproject.toml", course)  # jupytext's settings for saving a chapter
     autosave = home / "settings" / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
     autosave.parent.mkdir(parents=True)
@@ -296,4 +298,58 @@ def test_notebook_7_controls_answer_the_keyboard(lab_page, lab):
     finally:
         _shut_down_kernels(page, lab_url)
     assert len(report["waits_ms"]) == len([e for e in all_explorers() if e.page == "chapters/04-mesems"])
+    assert errors == []
+
+
+def test_your_trial_calculators_live(lab_page, lab):
+    """The toolkit page in JupyterLab: Run All gives the seven calculators and
+    the appraisal as widgets computed in Python; typing changes the results to
+    the engine's, a bad field gets its message and no result, and the handout
+    attaches the changed calculator."""
+    from trialsim.frontends import toolkit
+
+    lab_url, _ = lab
+    new_page, errors = lab_page
+    page = new_page()
+    try:
+        page.goto(f"{lab_url}/lab/tree/book?reset")
+        _lab_ready(page)
+        page.locator(".jp-DirListing-item", has_text="your-trial.md").dblclick()
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+        page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.ready")
+        page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function("document.querySelectorAll('.tsx-live-calc').length === %d" % len(toolkit.CALCULATORS),
+                               timeout=120_000)
+        calc = page.locator(".tsx-live-calc").first  # two groups, a yes/no outcome
+        page.wait_for_function("el => el.textContent.includes('Risk difference')", arg=calc.element_handle())
+        want = toolkit.results_text("two-groups", toolkit.examples("two-groups")).split("\n")[-1]
+        assert want in calc.text_content()  # the last sentence of the reading, computed in the kernel
+        field = calc.locator("input").first
+        began = time.monotonic()
+        field.focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("5")
+        page.wait_for_function("el => el.textContent.includes('5 of 69 treated patients')", arg=calc.element_handle())
+        typed = time.monotonic() - began
+        page.keyboard.press("Control+A")
+        page.keyboard.type("x")
+        page.wait_for_function("el => el.textContent.includes('is not a number')", arg=calc.element_handle())
+        assert toolkit.NOTHING in calc.text_content() and "Risk difference" not in calc.text_content()
+        page.keyboard.press("Backspace")
+        page.keyboard.type("5")
+        handout = page.locator(".jp-NotebookPanel .tsx-handout")
+        handout.scroll_into_view_if_needed()
+        page.locator(".jp-NotebookPanel textarea").first.focus()
+        page.keyboard.type("no control")
+        try:
+            # the handout's <pre> is drawn anew on every change: look it up each time
+            page.wait_for_function("() => { const el = document.querySelector('.jp-NotebookPanel .tsx-handout');"
+                                   " return el && el.textContent.includes('no control') && "
+                                   "el.textContent.includes('### Two groups, a yes/no outcome'); }", timeout=30_000)
+        except Exception:
+            pytest.fail(f"the handout reads: {handout.text_content()[:1500]}")
+        print(f"live calculator: type to new reading {typed * 1000:.0f} ms")
+    finally:
+        _shut_down_kernels(page, lab_url)
     assert errors == []

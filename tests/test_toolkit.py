@@ -169,3 +169,12 @@ def test_live_appraisal_attaches_the_calculators_the_reader_changed():
     assert "### One group, no control" in text and "3 of 12 (25.0%" in text
     assert "### An estimate" not in text and kept.changed is False
     assert "A trial" in appraisal.handout.value
+
+
+def test_live_ordered_outcome_adds_the_proportional_odds_model():
+    from trialsim.stats import yourtrial
+
+    calc = LiveCalculator("ordered")
+    fit = yourtrial.proportional_odds([1, 2, 3, 4], [3, 3, 2, 1])
+    assert f"{fit['odds_ratio']:.2f} (95% CI {fit['low']:.2f} to {fit['high']:.2f})" in calc.results.value
+    assert "Wilcoxon-Mann-Whitney" in calc.results.value

@@ -11,6 +11,21 @@ import ipywidgets as widgets
 
 from . import toolkit
 
+PO_LABEL = "Proportional-odds common odds ratio of a better category (JupyterLab only)"
+
+
+def proportional_odds_text(values: dict[str, Any]) -> str:
+    """The proportional-odds model's common odds ratio with its interval and p, as shown live."""
+    from ..stats import yourtrial
+
+    counts = [[int(c) for c in toolkit._list(values[key])] for key in ("counts_t", "counts_c")]
+    try:
+        fit = yourtrial.proportional_odds(*counts)
+    except ValueError as err:
+        return f"not defined ({err})"
+    return (f"{toolkit.fmt(fit['odds_ratio'], 'ratio')} (95% CI {toolkit.fmt(fit['low'], 'ratio')} to "
+            f"{toolkit.fmt(fit['high'], 'ratio')}), p = {toolkit.fmt(fit['p'], 'p')}")
+
 
 def results_html(name: str, values: dict[str, Any]) -> str:
     """The results as HTML: rows, table, reading and the chapters that explain them."""
@@ -18,6 +33,8 @@ def results_html(name: str, values: dict[str, Any]) -> str:
     result = toolkit.compute(name, values)
     out = ['<dl class="tsx-calc-rows">']
     out += [f"<dt>{esc(label)}</dt><dd>{esc(shown)}</dd>" for label, shown in toolkit.rows(name, result)]
+    if name == "ordered":  # the model needs an optimiser: live only
+        out.append(f"<dt>{esc(PO_LABEL)}</dt><dd>{esc(proportional_odds_text(values))}</dd>")
     out.append("</dl>")
     header, body = toolkit.table(name, values, result)
     if header:
