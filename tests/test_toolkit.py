@@ -178,3 +178,18 @@ def test_live_ordered_outcome_adds_the_proportional_odds_model():
     fit = yourtrial.proportional_odds([1, 2, 3, 4], [3, 3, 2, 1])
     assert f"{fit['odds_ratio']:.2f} (95% CI {fit['low']:.2f} to {fit['high']:.2f})" in calc.results.value
     assert "Wilcoxon-Mann-Whitney" in calc.results.value
+
+
+def test_the_python_template_runs_and_gives_the_pages_numbers(capsys):
+    """book/your-trial-template.md, the notebook for readers who prefer code: every
+    code cell runs, and it prints the page's readings."""
+    import jupytext
+
+    notebook = jupytext.read(ROOT / "book" / "your-trial-template.md")
+    namespace: dict = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, "your-trial-template", "exec"), namespace)  # noqa: S102 - the course's own file
+    printed = capsys.readouterr().out
+    assert "Fisher p 0.616" in printed and "p = 0.799: inconclusive" in printed
+    assert toolkit.results_text("two-groups", toolkit.examples("two-groups")) in printed

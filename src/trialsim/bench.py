@@ -8,8 +8,15 @@ the worst 95 % Monte Carlo half-width of any simulated rate it shows
 (``null`` for an explorer computed exactly), and the bytes of precomputed
 state data each page embeds.
 
-It exits 1, naming the explorer, when any explorer's p95 is over the 50 ms
-budget of a control change.
+It also times each "Your trial" calculator in Chromium (``"calculators":
+[{"name", "inputs", "p50_ms", "p95_ms"}]``): a page written from the
+calculators' containers and the site's scripts, each recompute timed from the
+keystroke's ``input`` event to the new reading (needs Chromium and the npm
+packages that ``./course test`` installs; ``null`` with the reason without).
+
+It exits 1, naming the explorer or the calculator, when any explorer's p95 is
+over the 50 ms budget of a control change or any calculator's p95 is over the
+16 ms budget of a keystroke (one frame).
 
 ``--suite`` also runs the README's test command and the quick lane
 (``./course test`` and ``./course test --quick``) and adds their wall-clock
@@ -32,7 +39,22 @@ from .explorers import all_explorers
 from .frontends.explorer import Explorer
 
 BUDGET_MS = 50.0
+CALCULATOR_BUDGET_MS = 16.0
 ROOT = Path(__file__).resolve().parents[2]
+
+TIME_CALCULATOR_JS = """([name, field, texts]) => {
+  const el = document.querySelector(`.tsx-calc[data-calc="${name}"]`);
+  const input = el.querySelector(`#tsx-calc-${name}-${field}`);
+  const times = [];
+  texts.forEach(text => {
+    input.value = text;
+    const t0 = performance.now();
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    void el.querySelector('.tsx-calc-results').textContent;
+    times.push(performance.now() - t0);
+  });
+  return times;
+}"""
 
 
 def time_explorer(explorer: Explorer) -> dict:
@@ -60,6 +82,52 @@ def page_bytes(explorers: list[Explorer]) -> list[dict]:
     return [{"page": page, "explorer_bytes": size} for page, size in sorted(sizes.items())]
 
 
+def time_calculators(rounds: int = 300) -> list[dict] | dict:
+    """Time each "Your trial" calculator's recompute in Chromium, ``rounds`` inputs
+    each (its first numeric field, alternating its worked example and that plus
+    one); returns per calculator p50 and p95 in ms, or {"skipped": why}."""
+    import os
+    import shutil
+    import tempfile
+
+    from .frontends import toolkit
+
+    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    jstat = ROOT / "node_modules" / "jstat" / "dist" / "jstat.min.js"
+    if not chromium or not jstat.is_file():
+        return {"skipped": "Chromium or the npm packages are missing: ./course test installs both"}
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        scripts = []
+        for path in [ROOT / "book/static/js/core.js", jstat, ROOT / "book/static/js/yourtrial.js",
+                     ROOT / "book/static/js/calculators.js"]:
+            shutil.copy(path, folder / path.name)
+            scripts.append(f'<script src="{path.name}"></script>')
+        body = "".join(toolkit.container_html(name) for name in toolkit.CALCULATORS)
+        (folder / "index.html").write_text(f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+                                           f"<title>bench</title>{''.join(scripts)}</head><body>{body}</body></html>")
+        out = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page()
+            page.goto((folder / "index.html").as_uri())
+            page.wait_for_function("document.querySelectorAll('.tsx-calc[data-ready]').length === %d"
+                                   % len(toolkit.CALCULATORS))
+            for name, spec in toolkit.CALCULATORS.items():
+                field = next(f for f in spec["fields"] if f["kind"] not in ("choice", "names"))
+                first, _, rest = str(field["example"]).partition(",")
+                whole = field["kind"] in ("size", "count", "counts")
+                other = f"{float(first) + 1 if whole else float(first) * 0.99:g}" + ("," + rest if rest else "")
+                texts = [str(field["example"]) if i % 2 else other for i in range(rounds)]
+                times = np.asarray(page.evaluate(TIME_CALCULATOR_JS, [name, field["name"], texts]))
+                out.append({"name": name, "inputs": rounds, "p50_ms": round(float(np.percentile(times, 50)), 3),
+                            "p95_ms": round(float(np.percentile(times, 95)), 3)})
+            browser.close()
+    return out
+
+
 def time_command(args: list[str]) -> float:
     """Wall-clock seconds of a command run in the repository (it must succeed)."""
     start = time.perf_counter()
@@ -69,9 +137,15 @@ def time_command(args: list[str]) -> float:
 
 def over_budget(report: dict) -> list[str]:
     """One message for each explorer in ``report`` whose p95 recompute time is over
-    the 50 ms budget (an empty list when every explorer is within it)."""
-    return [f"{e['name']}: p95 {e['p95_ms']:.1f} ms is over the {BUDGET_MS:g} ms budget"
-            for e in report["explorers"] if e["p95_ms"] > BUDGET_MS]
+    the 50 ms budget, and each calculator over its 16 ms budget (an empty list
+    when all are within)."""
+    problems = [f"{e['name']}: p95 {e['p95_ms']:.1f} ms is over the {BUDGET_MS:g} ms budget"
+                for e in report["explorers"] if e["p95_ms"] > BUDGET_MS]
+    calculators = report.get("calculators")
+    if isinstance(calculators, list):
+        problems += [f"calculator {c['name']}: p95 {c['p95_ms']:.1f} ms is over the {CALCULATOR_BUDGET_MS:g} ms "
+                     "budget" for c in calculators if c["p95_ms"] > CALCULATOR_BUDGET_MS]
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     explorers = all_explorers()
     report: dict = {"explorers": [time_explorer(e) for e in explorers], "pages": page_bytes(explorers),
-                    "budget_ms": BUDGET_MS}
+                    "budget_ms": BUDGET_MS, "calculators": time_calculators(),
+                    "calculator_budget_ms": CALCULATOR_BUDGET_MS}
     if args.suite:
         report["suite"] = {"quick_s": time_command([str(ROOT / "course"), "test", "--quick", "-q"]),
                            "full_s": time_command([str(ROOT / "course"), "test", "-q"])}

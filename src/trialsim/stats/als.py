@@ -84,11 +84,11 @@ def _change(pre, post):
 
 def percent_slope_change(pre_slope: ArrayLike, post_slope: ArrayLike) -> float | np.ndarray:
     """Relative improvement in the rate of decline, in percent:
-    100 * (post_slope - pre_slope) / |pre_slope|.
+    ``100 * (post_slope - pre_slope) / abs(pre_slope)``.
 
     Positive means slower decline after treatment: -1.0/month becoming
     -0.5/month is +50; becoming -1.5/month is -50; a decline that stops
-    (post 0) is +100.  Dividing by |pre_slope| keeps the sign meaning the
+    (post 0) is +100.  Dividing by ``abs(pre_slope)`` keeps the sign meaning the
     same for the rare patient whose score rose during the run-in.  A pre-slope
     of exactly 0 has no relative change and raises ValueError; slopes close
     to 0 give huge percentages, one reason to distrust this endpoint.
@@ -212,6 +212,7 @@ def simulate_run_in(n: int = 40, run_in_months: int = 3, followup_months: int = 
     treatment_effect
         the true percent slowing caused by treatment (100 * effect).
     n_screened, n_enrolled, n_completed
+        patients screened, enrolled and completing follow-up.
     """
     p = _checked(n, run_in_months, followup_months, mean_slope, slope_sd, noise_sd, effect,
                  shape, enrol, dropout, seed)
@@ -292,17 +293,17 @@ def simulate_run_in_trials(n: int = 19, run_in_months: int = 6, followup_months:
     (``trialsim.stats.montecarlo.until_precise``).  How each design decides
     that it has found a benefit, by endpoint:
 
-    ==============  =====================================  ==========================================
+    ==============  ======================================  ==========================================
     endpoint        run-in only (each patient his control)  with a placebo arm
-    ==============  =====================================  ==========================================
-    responders      more than half the completers improve   more treated than placebo responders,
-                    by over 25 % (as in the published       two-proportion z-test p < 0.05
+    ==============  ======================================  ==========================================
+    responders      more than half the completers improve    more treated than placebo responders,
+                    by over 25 % (as in the published        two-proportion z-test p < 0.05
                     report)
-    mean            mean % change above 0, one-sample t     Welch t-test of % change between arms
-                    test p < 0.05                           p < 0.05, treated better
-    wilcoxon        Wilcoxon signed-rank of post against    Mann-Whitney test of the slope change
-                    pre slopes p < 0.05, slopes better      between arms p < 0.05, treated better
-    ==============  =====================================  ==========================================
+    mean            mean % change above 0, one-sample t      Welch t-test of % change between arms
+                    test p < 0.05                            p < 0.05, treated better
+    wilcoxon        Wilcoxon signed-rank of post against     Mann-Whitney test of the slope change
+                    pre slopes p < 0.05, slopes better       between arms p < 0.05, treated better
+    ==============  ======================================  ==========================================
 
     Returns, over the simulated trials: ``responder_share`` (treated
     completers) and ``mean_change`` (a typical trial's mean per-patient %

@@ -9,7 +9,11 @@ here comes from scipy or statsmodels:
 * ``two_groups``: a yes/no outcome in two arms of any size;
 * ``estimate``: an estimate and its confidence interval as printed;
 * ``one_group``: k of n with no control, against natural-history rates;
-* ``many_results``: a list of p-values, adjusted three ways.
+* ``many_results``: a list of p-values, adjusted three ways;
+* ``who_analysed``: randomised, analysed and successes per arm, five ways;
+* ``unit_of_analysis``: observations from fewer patients, the p-value recomputed;
+* ``ordered``: counts per category of an ordered scale, Wilcoxon-Mann-Whitney;
+* ``proportional_odds``: the same counts, the proportional-odds model (Python only).
 """
 
 from __future__ import annotations
