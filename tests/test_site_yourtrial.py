@@ -8,6 +8,7 @@ printed."""
 
 from __future__ import annotations
 
+import re
 import statistics
 import urllib.parse
 
@@ -204,13 +205,17 @@ def test_your_appraisal_makes_the_handout(open_page):
     href = page.locator(".tsx-ya-download").get_attribute("href")
     assert href.startswith("data:text/markdown") and urllib.parse.unquote(href.split(",", 1)[1]) == text
     assert page.locator(".tsx-ya-download").get_attribute("download") == "appraisal.md"
-    # printing shows the handout alone
-    page.emulate_media(media="print")
-    page.evaluate("document.body.classList.add('tsx-printing-handout')")
-    hidden = page.evaluate("getComputedStyle(document.querySelector('.bd-sidebar-primary') || document.body)"
-                           ".visibility")
-    assert hidden == "hidden"
-    assert page.evaluate("getComputedStyle(document.querySelector('.tsx-handout')).visibility") == "visible"
+    # printing shows the handout alone, on one A4 page, and the page is itself again afterwards
+    page.evaluate("() => { window.print = () => { window.tsxPrinted = "
+                  "document.querySelector('.tsx-print-handout').textContent; }; }")
+    page.locator(".tsx-ya-print").focus()
+    page.keyboard.press("Enter")
+    printed = page.evaluate("window.tsxPrinted")
+    assert printed.startswith("Appraisal: Example trial") and "single arm" in printed and "3 of 10" in printed
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator(".tsx-print-handout").count() == 0
     assert rec.problems() == []
 
 

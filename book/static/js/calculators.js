@@ -373,6 +373,49 @@
     return lines.join("\n").replace(/\s+$/, "") + "\n";
   }
 
+  /* The handout's Markdown (as handoutMarkdown writes it) as HTML: headings,
+   * the numbered checklist with its bold questions, bullet lists, paragraphs. */
+  function handoutHtml(markdown) {
+    var esc = core.escapeHtml, out = [], list = null;
+    var inline = function (text) { return esc(text).replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>"); };
+    var close = function () { if (list) { out.push("</" + list + ">"); list = null; } };
+    markdown.split("\n").forEach(function (line) {
+      var heading = /^(#{1,3}) (.*)$/.exec(line), item = /^(\d+\.|-) (.*)$/.exec(line);
+      if (heading) {
+        close();
+        out.push("<h" + heading[1].length + ">" + inline(heading[2]) + "</h" + heading[1].length + ">");
+      } else if (item) {
+        var kind = item[1] === "-" ? "ul" : "ol";
+        if (list !== kind) { close(); out.push("<" + kind + ">"); list = kind; }
+        out.push("<li>" + inline(item[2]) + "</li>");
+      } else if (line.trim() === "") {
+        close();
+      } else {
+        close();
+        out.push("<p>" + inline(line) + "</p>");
+      }
+    });
+    close();
+    return out.join("");
+  }
+
+  /* Print the handout alone: a top-level copy that the print style shows in place
+   * of the page, removed after printing. */
+  function printHandout(doc, markdown) {
+    var sheet = doc.createElement("div");
+    sheet.className = "tsx-print-handout";
+    sheet.innerHTML = handoutHtml(markdown);
+    doc.body.appendChild(sheet);
+    doc.body.classList.add("tsx-printing-handout");
+    var done = function () {
+      doc.body.classList.remove("tsx-printing-handout");
+      if (sheet.parentNode) { sheet.parentNode.removeChild(sheet); }
+      root.removeEventListener("afterprint", done);
+    };
+    root.addEventListener("afterprint", done);
+    root.print();
+  }
+
   function initAppraisal(el) {
     var spec = JSON.parse(el.querySelector("script.tsx-appraisal-spec").textContent);
     var esc = core.escapeHtml, saved = root.location ? readHash(root.location.hash).appraisal || [] : [];
@@ -435,9 +478,7 @@
     root.document.addEventListener("tsx-calc-change", refresh);
     el.querySelector(".tsx-ya-print").addEventListener("click", function () {
       refresh();
-      root.document.body.classList.add("tsx-printing-handout");
-      root.print();
-      root.document.body.classList.remove("tsx-printing-handout");
+      printHandout(root.document, pre.textContent);
     });
     refresh();
   }
@@ -446,7 +487,7 @@
     core.register(".tsx-yourappraisal", initAppraisal, "The appraisal could not start.");
   }
 
-  var api = { handoutMarkdown: handoutMarkdown, fmt: fmt, parseField: parseField, relationErrors: relationErrors, compute: compute, fill: fill,
+  var api = { handoutMarkdown: handoutMarkdown, handoutHtml: handoutHtml, printHandout: printHandout, fmt: fmt, parseField: parseField, relationErrors: relationErrors, compute: compute, fill: fill,
               resultsText: resultsText, readHash: readHash, writeHash: writeHash, NOTHING: NOTHING, init: init };
   core.define(isNode ? module : null, "calculators", api,
               { selector: ".tsx-calc", init: init, failure: "This calculator could not start." });
