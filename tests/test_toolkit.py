@@ -193,3 +193,31 @@ def test_the_python_template_runs_and_gives_the_pages_numbers(capsys):
     printed = capsys.readouterr().out
     assert "Fisher p 0.616" in printed and "p = 0.799: inconclusive" in printed
     assert toolkit.results_text("two-groups", toolkit.examples("two-groups")) in printed
+
+
+def test_worked_examples_are_the_datasets_numbers():
+    """Every trial number of a worked example is the chapter's, from its data file
+    (the worthwhile effects, the ALS example's correlation and p and the ordered
+    counts are illustrative, and the page says so)."""
+    from trialsim import data
+
+    mesems, celltop, ms = data.facts("mesems_summary"), data.facts("celltop_summary"), data.facts(
+        "progressive_ms_summary")
+    two = toolkit.examples("two-groups")
+    assert (two["events_t"], two["n_t"], two["events_c"], two["n_c"]) == (
+        mesems["ae_patients_msc_first"], mesems["n_msc_first"], mesems["ae_patients_placebo_first"],
+        mesems["n_placebo_first"])
+    est = toolkit.examples("estimate")
+    assert (est["value"], est["low"], est["high"]) == (mesems["gel_rr"], mesems["gel_ci_low"], mesems["gel_ci_high"])
+    one = toolkit.examples("one-group")
+    assert (one["k"], one["n"]) == (celltop["n_improved_ais"], celltop["n_enrolled"])
+    assert [float(r) for r in one["rates"].split(",")] == [celltop["late_conversion"], celltop["early_conversion_high"]]
+    many = [float(p) for p in toolkit.examples("many-results")["pvalues"].split(",")]
+    events = [round(ms["rct_improved_msc"] * ms["rct_msc"]), round(ms["rct_improved_placebo"] * ms["rct_placebo"])]
+    from scipy import stats
+
+    fisher = stats.fisher_exact([[events[0], ms["rct_msc"] - events[0]], [events[1], ms["rct_placebo"] - events[1]]])
+    assert many == [ms["rct_sub_t25fw_p"], ms["rct_sub_6mwt_p"], round(fisher.pvalue, 3)]
+    who = toolkit.examples("who-analysed")
+    assert (who["rand_t"], who["anal_t"], who["succ_t"], who["rand_c"], who["anal_c"], who["succ_c"]) == (
+        ms["rct_msc"], ms["rct_completed_msc"], events[0], ms["rct_placebo"], ms["rct_completed_placebo"], events[1])
