@@ -25,8 +25,8 @@ EXPLORERS = all_explorers()
 @pytest.fixture(scope="module")
 def explorers_page(tmp_path_factory, browser):
     folder = tmp_path_factory.mktemp("frontends")
-    shutil.copy(sphinxext.plotly_js_source(), folder / "plotly.min.js")
-    scripts = ['<script src="plotly.min.js"></script>']
+    shutil.copy(sphinxext.plotly_js_source(ROOT), folder / sphinxext.PLOTLY_FILE)
+    scripts = [f'<script src="{sphinxext.PLOTLY_FILE}"></script>']
     for name in JS_MODULES:
         shutil.copy(ROOT / "book" / "static" / "js" / f"{name}.js", folder / f"{name}.js")
         scripts.append(f'<script src="{name}.js"></script>')

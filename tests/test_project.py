@@ -137,6 +137,7 @@ def test_bench_prints_the_promised_json():
     assert [c["name"] for c in report["calculators"]] == list(toolkit.CALCULATORS)
     assert all(c["inputs"] == 300 and 0 <= c["p50_ms"] <= c["p95_ms"] for c in report["calculators"])
     assert report["calculator_budget_ms"] == 16
+    assert "first_visit" in report  # a list when the site is built here, else the reason it is skipped
 
 
 def test_bench_fails_when_an_explorer_is_over_budget():
@@ -158,7 +159,22 @@ def test_plotly_outputs_become_course_figures():
     assert 'class="tsx-plotly"' in html and 'aria-label="Figure: T&lt;/script&gt;"' in html
     assert "T</script>" not in html.split('type="application/json">', 1)[1]
     assert sphinxext.PlotlyMimeRenderer.handle_mime(None, _Data("text/html", "x"), False) is None
-    assert sphinxext.plotly_js_source().name == "plotly.min.js"
+    assert sphinxext.plotly_js_source(ROOT).name == "plotly-basic.min.js"
+
+
+def test_every_figure_uses_only_the_trace_types_of_the_sites_plotly_bundle():
+    """The site serves plotly.js's basic bundle (scatter, bar, pie): a figure with
+    another trace type would draw nothing there. Every explorer's figure in every
+    state, and every figure the chapters' code makes, keeps to those types."""
+    import re
+
+    for explorer in all_explorers():
+        for outcome in explorer.all_outcomes():
+            kinds = {trace.get("type", "scatter") for trace in explorer.figure_dict(outcome)["data"]}
+            assert kinds <= set(sphinxext.PLOTLY_TRACES), (explorer.name, kinds)
+    for source in sorted((ROOT / "chapters").glob("*.md")) + sorted((ROOT / "src").rglob("*.py")):
+        made = set(re.findall(r"go\.([A-Z][a-z]+)\(", source.read_text()))
+        assert {m.lower() for m in made} - {"figure"} <= set(sphinxext.PLOTLY_TRACES), (source.name, made)
 
 
 def test_each_chapter_is_found_by_one_word():

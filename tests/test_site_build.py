@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from trialsim import sphinxext
+
 REPO = Path(__file__).resolve().parent.parent
-PLOTLY_REL = "_vendor/plotly.min.js"
+PLOTLY_REL = f"_vendor/{sphinxext.PLOTLY_FILE}"
 STATE_BUDGET = 300_000  # bytes of embedded state data per page, before compression
 
 pytestmark = pytest.mark.build

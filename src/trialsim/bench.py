@@ -12,7 +12,10 @@ It also times each "Your trial" calculator in Chromium (``"calculators":
 [{"name", "inputs", "p50_ms", "p95_ms"}]``): a page written from the
 calculators' containers and the site's scripts, each recompute timed from the
 keystroke's ``input`` event to the new reading (needs Chromium and the npm
-packages that ``./course test`` installs; ``null`` with the reason without).
+packages that ``./course test`` installs; ``null`` with the reason without),
+and, when the site is built, each page's first-visit weight (``"first_visit":
+[{"page", "resources", "kb_gzip"}]``: everything Chromium loads for the page
+with nothing cached, gzip-compressed as a server sends it).
 
 It exits 1, naming the explorer or the calculator, when any explorer's p95 is
 over the 50 ms budget of a control change or any calculator's p95 is over the
@@ -32,6 +35,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -128,6 +132,52 @@ def time_calculators(rounds: int = 300) -> list[dict] | dict:
     return out
 
 
+CHAPTER_WEIGHT_KB = 1024
+
+
+def first_visit_weights(site: Path, pages: list[str] | None = None, browser: Any = None) -> list[dict] | dict:
+    """Each page's first-visit weight in the built site ``site``: every resource
+    Chromium loads for it (a fresh profile, so nothing cached), gzip-compressed
+    as a server would send it, summed in KB; or {"skipped": why}. ``browser`` is
+    a running Playwright browser to use (one is started otherwise)."""
+    import gzip
+    import os
+    import shutil
+    import urllib.parse
+
+    site = Path(site).resolve()
+    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if (browser is None and not chromium) or not (site / "index.html").is_file():
+        return {"skipped": "no built site or no Chromium: run ./course build and ./course test once"}
+    from playwright.sync_api import sync_playwright
+
+    pages = pages or sorted(str(p.relative_to(site)) for p in list(site.glob("chapters/*.html"))
+                            + list(site.glob("book/*.html")))
+    if browser is None:
+        with sync_playwright() as p:
+            launched = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            try:
+                return first_visit_weights(site, pages, launched)
+            finally:
+                launched.close()
+    out = []
+    for rel in pages:
+        context = browser.new_context()
+        page = context.new_page()
+        urls: set[str] = set()
+        page.on("request", lambda request, urls=urls: urls.add(request.url))
+        page.goto((site / rel).as_uri(), wait_until="load")
+        page.wait_for_timeout(300)  # the font and the icons the page asks for after load
+        total = 0
+        for url in urls:
+            path = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path))
+            if url.startswith("file://") and path.is_file():
+                total += len(gzip.compress(path.read_bytes(), 6))
+        out.append({"page": rel, "resources": len(urls), "kb_gzip": round(total / 1024)})
+        context.close()
+    return out
+
+
 def time_command(args: list[str]) -> float:
     """Wall-clock seconds of a command run in the repository (it must succeed)."""
     start = time.perf_counter()
@@ -159,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"explorers": [time_explorer(e) for e in explorers], "pages": page_bytes(explorers),
                     "budget_ms": BUDGET_MS, "calculators": time_calculators(),
                     "calculator_budget_ms": CALCULATOR_BUDGET_MS}
+    report["first_visit"] = first_visit_weights(ROOT / "_build" / "html")
     if args.suite:
         report["suite"] = {"quick_s": time_command([str(ROOT / "course"), "test", "--quick", "-q"]),
                            "full_s": time_command([str(ROOT / "course"), "test", "-q"])}

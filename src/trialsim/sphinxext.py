@@ -9,12 +9,15 @@
   ``book/static/js/figures.js``.
 * Adds the course's scripts (``book/static/js/``, in the order of
   ``trialsim.frontends.static.JS_MODULES``) to every page.
-* Serves plotly.js from the site itself: it is copied from the installed
-  plotly package into ``_vendor/`` of the output (never committed, never from
-  a CDN) and linked only on pages that draw a figure.
+* Serves plotly.js from the site itself: its basic bundle (scatter, bar and
+  pie) is copied from the course's ``node_modules`` (npm, pinned in
+  ``package-lock.json``) into ``_vendor/`` of the output (never committed,
+  never from a CDN) and linked, deferred, only on pages that draw a figure.
 * Serves jStat the same way (from the course's ``node_modules``, pinned in
   ``package-lock.json``), with the calculators' scripts, only on pages that
   hold a "Your trial" calculator.
+* Drops the theme's fontawesome.js from every page (the icons come from the
+  web font the theme's stylesheet loads).
 * Drops sphinx-thebe's scripts: the course runs no code in the browser,
   and their inline copy, added twice, logs a console error on every page.
 """
@@ -24,6 +27,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +39,10 @@ if TYPE_CHECKING:
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 VENDOR_DIR = "_vendor"
-PLOTLY_FILE = "plotly.min.js"
+PLOTLY_FILE = "plotly-basic.min.js"
+# plotly.js's basic bundle (npm plotly.js-basic-dist-min, pinned in package-lock.json) draws only
+# these trace types, all the course uses; a test holds every figure to them
+PLOTLY_TRACES = ("scatter", "bar", "pie")
 FIGURE_MARKERS = ('class="tsx-explorer"', 'class="tsx-plotly"')
 JSTAT_FILE = "jstat.min.js"
 CALCULATOR_MARKER = 'class="tsx-calc"'
@@ -53,14 +60,15 @@ def jstat_js_source(root: Path) -> Path:
     return path
 
 
-def plotly_js_source() -> Path:
-    """The path of plotly.js (``plotly.min.js``) in the installed plotly package;
-    raises ``FileNotFoundError`` if it is not there."""
-    import plotly
-
-    path = Path(plotly.__file__).parent / "package_data" / PLOTLY_FILE
+def plotly_js_source(root: str | Path | None = None) -> Path:
+    """The path of plotly.js's basic bundle (``plotly-basic.min.js``: scatter, bar
+    and pie, a quarter of the full bundle's weight) in the course's node_modules
+    (``root`` is the course's folder); raises ``FileNotFoundError`` naming the fix."""
+    root = Path(root) if root is not None else Path(__file__).resolve().parents[2]
+    path = root / "node_modules" / "plotly.js-basic-dist-min" / PLOTLY_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"plotly.js not found in the installed plotly package at {path}")
+        raise FileNotFoundError(f"plotly.js not found at {path}: run ./course build (it installs the pinned npm "
+                                "packages with npm ci), or npm ci in the course's folder")
     return path
 
 
@@ -104,7 +112,7 @@ def _copy_plotly(app) -> None:
         return
     target = Path(app.outdir) / VENDOR_DIR
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(plotly_js_source(), target / PLOTLY_FILE)
+    shutil.copyfile(plotly_js_source(app.confdir), target / PLOTLY_FILE)
     shutil.copyfile(jstat_js_source(Path(app.confdir)), target / JSTAT_FILE)
 
 
@@ -112,16 +120,33 @@ def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
     if any(marker in body for marker in FIGURE_MARKERS):
         # Sphinx prefixes _static/; step out of it to the vendor folder
-        app.add_js_file(f"../{VENDOR_DIR}/{PLOTLY_FILE}", priority=200)
+        # deferred: the page's text shows before the 1 MB of plotly.js is parsed
+        app.add_js_file(f"../{VENDOR_DIR}/{PLOTLY_FILE}", priority=200, loading_method="defer")
     if CALCULATOR_MARKER in body:
-        app.add_js_file(f"../{VENDOR_DIR}/{JSTAT_FILE}", priority=600)
+        app.add_js_file(f"../{VENDOR_DIR}/{JSTAT_FILE}", priority=600, loading_method="defer")
         for offset, name in enumerate(CALCULATOR_SCRIPTS, start=1):
-            app.add_js_file(f"js/{name}.js", priority=600 + offset)
+            app.add_js_file(f"js/{name}.js", priority=600 + offset, loading_method="defer")
     # The course runs no code in the browser through thebe: drop sphinx-thebe's
     # scripts (its inline config names a CDN and is added twice, which logs a
     # console error on every page).
     if "script_files" in context:
         context["script_files"][:] = [s for s in context["script_files"] if not _is_thebe(s)]
+
+
+FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+
+
+def _drop_fontawesome_js(app, exception) -> None:
+    """Remove the theme's fontawesome.js (530 KB gzipped, for custom SVG icons the
+    course does not use) from every page: the theme's icons are drawn by the
+    Font Awesome web font its stylesheet already loads."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        trimmed = FONTAWESOME_JS.sub("", text)
+        if trimmed != text:
+            page.write_text(trimmed, encoding="utf-8")
 
 
 def _is_thebe(script) -> bool:
@@ -142,4 +167,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_js_file(f"js/{name}.js")
     app.connect("builder-inited", _copy_plotly)
     app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _drop_fontawesome_js)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,35 @@
+"""The built site's weight on a first visit, measured as ./course bench measures
+it: every chapter at most 1 MB gzipped, with plotly.js's basic bundle, loaded
+deferred, and without the theme's fontawesome.js."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from trialsim import bench, sphinxext
+
+pytestmark = [pytest.mark.build, pytest.mark.browser]
+
+
+def test_a_chapters_first_visit_is_at_most_one_megabyte(site_dir, browser):
+    pages = sorted(str(p.relative_to(site_dir)) for p in site_dir.glob("chapters/*.html")) + ["book/intro.html"]
+    weights = bench.first_visit_weights(site_dir, pages, browser)
+    assert isinstance(weights, list), weights
+    chapters = [w for w in weights if w["page"].startswith("chapters/")]
+    assert len(chapters) == 8
+    heavy = [w for w in chapters if w["kb_gzip"] > bench.CHAPTER_WEIGHT_KB]
+    assert heavy == [], heavy
+    for w in weights:
+        print(f"{w['page']}: {w['kb_gzip']} KB gzipped in {w['resources']} resources")
+
+
+def test_plotly_is_the_basic_bundle_deferred_and_fontawesome_js_is_gone(site_dir):
+    page = (site_dir / "chapters" / "04-mesems.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"[^>]*>", page)
+    plotly = [s for s in scripts if "plotly" in s]
+    assert len(plotly) == 1 and sphinxext.PLOTLY_FILE in plotly[0], plotly
+    assert re.search(r'<script defer="defer" src="[^"]*' + re.escape(sphinxext.PLOTLY_FILE), page), scripts
+    for html in site_dir.rglob("*.html"):
+        assert "fontawesome.js" not in html.read_text(encoding="utf-8"), html
