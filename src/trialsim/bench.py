@@ -15,7 +15,8 @@ keystroke's ``input`` event to the new reading (needs Chromium and the npm
 packages that ``./course test`` installs; ``null`` with the reason without),
 and, when the site is built, each page's first-visit weight (``"first_visit":
 [{"page", "resources", "kb_gzip"}]``: everything Chromium loads for the page
-with nothing cached, gzip-compressed as a server sends it).
+with nothing cached, gzip-compressed as a server sends it), with the time to
+its first contentful paint and its cumulative layout shift.
 
 It exits 1, naming the explorer or the calculator, when any explorer's p95 is
 over the 50 ms budget of a control change or any calculator's p95 is over the
@@ -138,7 +139,8 @@ CHAPTER_WEIGHT_KB = 1024
 def first_visit_weights(site: Path, pages: list[str] | None = None, browser: Any = None) -> list[dict] | dict:
     """Each page's first-visit weight in the built site ``site``: every resource
     Chromium loads for it (a fresh profile, so nothing cached), gzip-compressed
-    as a server would send it, summed in KB; or {"skipped": why}. ``browser`` is
+    as a server would send it, summed in KB, the first contentful paint in ms and
+    the cumulative layout shift while it loads; or {"skipped": why}. ``browser`` is
     a running Playwright browser to use (one is started otherwise)."""
     import gzip
     import os
@@ -166,14 +168,21 @@ def first_visit_weights(site: Path, pages: list[str] | None = None, browser: Any
         page = context.new_page()
         urls: set[str] = set()
         page.on("request", lambda request, urls=urls: urls.add(request.url))
+        page.add_init_script("""window.tsxShift = 0; new PerformanceObserver(list => list.getEntries()
+            .forEach(e => { if (!e.hadRecentInput) window.tsxShift += e.value; }))
+            .observe({type: 'layout-shift', buffered: true});""")
         page.goto((site / rel).as_uri(), wait_until="load")
         page.wait_for_timeout(300)  # the font and the icons the page asks for after load
+        paint = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
+        shift = page.evaluate("window.tsxShift")
         total = 0
         for url in urls:
             path = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path))
             if url.startswith("file://") and path.is_file():
                 total += len(gzip.compress(path.read_bytes(), 6))
-        out.append({"page": rel, "resources": len(urls), "kb_gzip": round(total / 1024)})
+        out.append({"page": rel, "resources": len(urls), "kb_gzip": round(total / 1024),
+                    "first_paint_ms": round(paint) if paint is not None else None,
+                    "layout_shift": round(shift, 3)})
         context.close()
     return out
 
