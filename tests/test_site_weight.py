@@ -36,3 +36,18 @@ def test_plotly_is_the_basic_bundle_deferred_and_fontawesome_js_is_gone(site_dir
     assert re.search(r'<script defer="defer" src="[^"]*' + re.escape(sphinxext.PLOTLY_FILE), page), scripts
     for html in site_dir.rglob("*.html"):
         assert "fontawesome.js" not in html.read_text(encoding="utf-8"), html
+
+
+def test_search_from_a_folder_says_what_it_cannot_do(browser, site_dir, site_url):
+    """Opened with file://, the search page says plainly that excerpts need
+    ./course serve (a browser does not let a page read files); served, it says nothing."""
+    page = browser.new_page()
+    page.goto((site_dir / "search.html").as_uri() + "?q=randomised")
+    page.wait_for_selector(".tsx-search-note")
+    note = page.locator(".tsx-search-note").text_content()
+    assert "./course serve" in note and "excerpts" in note
+    page.goto(site_url + "search.html?q=randomised")  # served: full search, no note
+    page.wait_for_function("!!(window.CellsOnTrial && window.CellsOnTrial.core)")
+    page.wait_for_timeout(300)
+    assert page.locator(".tsx-search-note").count() == 0
+    page.close()

@@ -61,6 +61,18 @@
     return api;
   }
 
+  /* Opened from a folder (file://), a browser lets the search page list the
+   * matching pages but not read their text for excerpts: say so, and how to
+   * get full search. */
+  var FILE_SEARCH = "You opened the course from a folder, so search lists the pages that match but " +
+    "cannot show excerpts from them. For full search, serve the site: run ./course serve in the " +
+    "course's folder and open http://127.0.0.1:8000.";
+  register("#search-results", function (el) {
+    if (root.location && root.location.protocol === "file:") {
+      el.insertAdjacentHTML("beforebegin", '<p class="tsx-search-note" role="note">' + escapeHtml(FILE_SEARCH) + "</p>");
+    }
+  });
+
   if (root.document) {
     if (root.document.readyState === "complete") {
       root.setTimeout(function () { boot(root.document); }, 0);
@@ -69,5 +81,6 @@
     }
   }
 
-  return { escapeHtml: escapeHtml, pageHref: pageHref, register: register, boot: boot, define: define };
+  return { escapeHtml: escapeHtml, pageHref: pageHref, register: register, boot: boot, define: define,
+           FILE_SEARCH: FILE_SEARCH };
 });
