@@ -51,3 +51,36 @@ def test_search_from_a_folder_says_what_it_cannot_do(browser, site_dir, site_url
     page.wait_for_timeout(300)
     assert page.locator(".tsx-search-note").count() == 0
     page.close()
+
+
+def test_each_chapter_offers_its_notebook_as_ipynb(site_dir):
+    """The download menu of every chapter and of Your trial offers .ipynb besides
+    .md: the notebook jupytext writes from the page's source, which opens and runs
+    as the chapter does (the same code cells)."""
+    import json
+
+    import jupytext
+
+    root = site_dir.parents[1]  # the course folder the site was built from
+    pages = sorted(site_dir.glob("chapters/*.html")) + [site_dir / "book" / "your-trial.html"]
+    assert len(pages) == 9
+    for page in pages:
+        rel = page.relative_to(site_dir).with_suffix("")
+        html = page.read_text(encoding="utf-8")
+        assert f"_sources/{rel}.ipynb" in html and f"_sources/{rel}.md" in html, rel
+        notebook = json.loads((site_dir / "_sources" / f"{rel}.ipynb").read_text(encoding="utf-8"))
+        assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+        code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+        source = jupytext.read(root / f"{rel}.md")
+        assert code == [c.source for c in source.cells if c.cell_type == "code"], rel
+        assert all(not c.get("outputs") for c in notebook["cells"] if c["cell_type"] == "code")
+
+
+def test_the_jupyterhub_launch_switch_is_documented_and_off(site_dir):
+    import yaml
+
+    root = site_dir.parents[1]
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    assert config["launch_buttons"]["jupyterhub_url"] == ""
+    assert "nbgitpuller" in (root / "_config.yml").read_text()
+    assert "git-pull" not in (site_dir / "chapters" / "04-mesems.html").read_text(encoding="utf-8")  # no hub link

@@ -16,6 +16,8 @@
 * Serves jStat the same way (from the course's ``node_modules``, pinned in
   ``package-lock.json``), with the calculators' scripts, only on pages that
   hold a "Your trial" calculator.
+* Offers each notebook page (a chapter, Your trial) as ``.ipynb`` in the
+  theme's download menu, written at build time by jupytext.
 * Drops the theme's fontawesome.js from every page (the icons come from the
   web font the theme's stylesheet loads).
 * Drops sphinx-thebe's scripts: the course runs no code in the browser,
@@ -116,6 +118,23 @@ def _copy_plotly(app) -> None:
     shutil.copyfile(jstat_js_source(Path(app.confdir)), target / JSTAT_FILE)
 
 
+def _offer_notebook(app, pagename, templatename, context, doctree) -> None:
+    """For a page written as a MyST notebook (a chapter, Your trial), write it as
+    ``_sources/<page>.ipynb`` (jupytext; the learner runs it, so no outputs) and
+    tell the theme, whose download menu then offers ``.ipynb`` besides ``.md``."""
+    if app.builder.format != "html":
+        return
+    source = Path(app.srcdir) / f"{pagename}.md"
+    if not source.is_file() or "kernelspec:" not in source.read_text(encoding="utf-8")[:600]:
+        return
+    import jupytext
+
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    jupytext.write(jupytext.read(source), target, fmt="ipynb")
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
     if any(marker in body for marker in FIGURE_MARKERS):
@@ -166,6 +185,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for name in JS_MODULES:  # the course's scripts, in order, on every page
         app.add_js_file(f"js/{name}.js")
     app.connect("builder-inited", _copy_plotly)
+    app.connect("html-page-context", _offer_notebook, priority=400)  # before the theme's download menu
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _drop_fontawesome_js)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
