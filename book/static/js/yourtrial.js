@@ -71,13 +71,18 @@
     return [stat, jStat.erfc(Math.sqrt(stat / 2))];
   }
 
+  function compareShares(kT, nT, kC, nC, level) {
+    var z = zFor(level), rT = kT / nT, rC = kC / nC, wT = wilson(kT, nT, z), wC = wilson(kC, nC, z), rd = rT - rC;
+    return { risk_t: rT, risk_c: rC, rd: rd,
+             rd_low: rd - Math.sqrt(Math.pow(rT - wT[0], 2) + Math.pow(wC[1] - rC, 2)),
+             rd_high: rd + Math.sqrt(Math.pow(wT[1] - rT, 2) + Math.pow(rC - wC[0], 2)),
+             fisher_p: fisherP(kT, nT - kT, kC, nC - kC) };
+  }
+
   function twoGroups(eventsT, nT, eventsC, nC, options) {
     var opts = options || {}, level = opts.level || 0.95, good = !!opts.eventIsGood;
     var worthwhile = opts.worthwhile === undefined ? 0.1 : opts.worthwhile, z = zFor(level);
-    var rT = eventsT / nT, rC = eventsC / nC, out = { risk_t: rT, risk_c: rC, rd: rT - rC };
-    var wT = wilson(eventsT, nT, z), wC = wilson(eventsC, nC, z);
-    out.rd_low = out.rd - Math.sqrt(Math.pow(rT - wT[0], 2) + Math.pow(wC[1] - rC, 2));
-    out.rd_high = out.rd + Math.sqrt(Math.pow(wT[1] - rT, 2) + Math.pow(rC - wC[0], 2));
+    var out = compareShares(eventsT, nT, eventsC, nC, level), rC = out.risk_c;
 
     var cells = [[eventsT, nT - eventsT], [eventsC, nC - eventsC]];
     var zero = Math.min(eventsT, nT - eventsT, eventsC, nC - eventsC) === 0;
@@ -99,7 +104,6 @@
     out.nnt_b = ends[0] !== 0 ? 1 / ends[0] : Infinity;
     out.rd_verdict = verdict(out.rd_low, out.rd_high, sign * worthwhile, "difference");
 
-    out.fisher_p = fisherP(cells[0][0], cells[0][1], cells[1][0], cells[1][1]);
     if (eventsT + eventsC === 0 || eventsT + eventsC === nT + nC) {
       out.chi2 = out.chi2_p = out.chi2_yates = out.chi2_yates_p = NaN;
     } else {
@@ -180,14 +184,6 @@
     out.raw_survive = pvalues.map(function (p) { return p <= alpha; });
     out.raw_count = out.raw_survive.filter(Boolean).length;
     return out;
-  }
-
-  function compareShares(kT, nT, kC, nC, level) {
-    var z = zFor(level), rT = kT / nT, rC = kC / nC, wT = wilson(kT, nT, z), wC = wilson(kC, nC, z), rd = rT - rC;
-    return { risk_t: rT, risk_c: rC, rd: rd,
-             rd_low: rd - Math.sqrt(Math.pow(rT - wT[0], 2) + Math.pow(wC[1] - rC, 2)),
-             rd_high: rd + Math.sqrt(Math.pow(wT[1] - rT, 2) + Math.pow(rC - wC[0], 2)),
-             fisher_p: fisherP(kT, nT - kT, kC, nC - kC) };
   }
 
   var SCENARIOS = ["completers", "missing_failures", "missing_successes", "best_case", "worst_case"];

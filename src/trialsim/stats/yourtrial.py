@@ -65,6 +65,14 @@ def patients_for_power(p_t: float, p_c: float, ratio: float, target: float, alph
     return n
 
 
+def _compare_shares(k_t: float, n_t: int, k_c: float, n_c: int, level: float) -> dict:
+    """Two arms' shares: each risk, their difference with Newcombe's interval, and
+    Fisher's exact test (two_groups and each analysis of who_analysed)."""
+    low, high = confint_proportions_2indep(k_t, n_t, k_c, n_c, method="newcomb", compare="diff", alpha=1 - level)
+    return {"risk_t": k_t / n_t, "risk_c": k_c / n_c, "rd": k_t / n_t - k_c / n_c, "rd_low": float(low),
+            "rd_high": float(high), "fisher_p": float(stats.fisher_exact([[k_t, n_t - k_t], [k_c, n_c - k_c]]).pvalue)}
+
+
 def two_groups(events_t: int, n_t: int, events_c: int, n_c: int, *, event_is_good: bool = False,
                worthwhile: float = 0.1, level: float = 0.95) -> dict:
     """A yes/no outcome in two arms: risks, risk difference (Newcombe's
@@ -76,11 +84,8 @@ def two_groups(events_t: int, n_t: int, events_c: int, n_c: int, *, event_is_goo
     events_t, n_t, events_c, n_c = _counts(events_t, n_t, events_c, n_c)
     level = validate.probability("level", level, 0.5, 0.999)
     worthwhile = validate.number("worthwhile difference", worthwhile, 1e-9, 1 - 1e-9)
-    r_t, r_c = events_t / n_t, events_c / n_c
-    out = {"risk_t": r_t, "risk_c": r_c, "rd": r_t - r_c}
-    rd_low, rd_high = confint_proportions_2indep(events_t, n_t, events_c, n_c, method="newcomb",
-                                                 compare="diff", alpha=1 - level)
-    out["rd_low"], out["rd_high"] = float(rd_low), float(rd_high)
+    out = _compare_shares(events_t, n_t, events_c, n_c, level)
+    r_c = out["risk_c"]
 
     cells = [[events_t, n_t - events_t], [events_c, n_c - events_c]]
     zero = min(events_t, n_t - events_t, events_c, n_c - events_c) == 0
@@ -101,7 +106,6 @@ def two_groups(events_t: int, n_t: int, events_c: int, n_c: int, *, event_is_goo
     out["nnt_b"] = 1 / b_low if b_low != 0 else math.inf
     out["rd_verdict"] = intervals.verdict(out["rd_low"], out["rd_high"], sign * worthwhile, scale="difference")
 
-    out["fisher_p"] = float(stats.fisher_exact(cells).pvalue)
     if events_t + events_c in (0, n_t + n_c):  # no patient, or every patient, had the event
         out["chi2"] = out["chi2_p"] = out["chi2_yates"] = out["chi2_yates_p"] = math.nan
     else:
@@ -206,12 +210,6 @@ def many_results(pvalues: list[float], *, alpha: float = 0.05) -> dict:
     out["raw_survive"] = [bool(v) for v in pvalues <= alpha]
     out["raw_count"] = int(np.sum(pvalues <= alpha))
     return out
-
-
-def _compare_shares(k_t: float, n_t: int, k_c: float, n_c: int, level: float) -> dict:
-    low, high = confint_proportions_2indep(k_t, n_t, k_c, n_c, method="newcomb", compare="diff", alpha=1 - level)
-    return {"risk_t": k_t / n_t, "risk_c": k_c / n_c, "rd": k_t / n_t - k_c / n_c, "rd_low": float(low),
-            "rd_high": float(high), "fisher_p": float(stats.fisher_exact([[k_t, n_t - k_t], [k_c, n_c - k_c]]).pvalue)}
 
 
 SCENARIOS = ("completers", "missing_failures", "missing_successes", "best_case", "worst_case")
