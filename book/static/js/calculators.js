@@ -31,7 +31,6 @@
   function fmt(value, kind, verdicts) {
     if (kind === "text") { return String(value); }
     if (kind === "verdict") { return verdicts[value]; }
-    if (kind === "g") { return String(Number(value)); }
     if (value === null || value === undefined || Number.isNaN(value)) { return "not defined"; }
     if (kind === "nnt") {
       if (!isFinite(value)) { return "infinite (no effect)"; }
@@ -271,20 +270,22 @@
   /* The address after recording ``texts`` under ``key``. The page's address is
    * rewritten at most every 150 ms (a browser ignores a flood of rewrites). */
   var pending = {}, timer = null;
-  function remember(key, texts) {
-    pending[key] = texts;
+  function withPending() {
     var state = readHash(root.location.hash);
     Object.keys(pending).forEach(function (k) { state[k] = pending[k]; });
+    return writeHash(state);
+  }
+  function remember(key, texts) {
+    pending[key] = texts;
     if (timer === null && root.history && root.history.replaceState) {
       timer = root.setTimeout(function () {
-        var now = readHash(root.location.hash);
-        Object.keys(pending).forEach(function (k) { now[k] = pending[k]; });
+        var now = withPending();
         pending = {};
         timer = null;
-        root.history.replaceState(null, "", writeHash(now));
+        root.history.replaceState(null, "", now);
       }, 150);
     }
-    var hash = writeHash(state);
+    var hash = withPending();
     if (root.document) {  // every "Link to these numbers" carries the whole page's numbers
       root.document.querySelectorAll(".tsx-calc-link").forEach(function (a) { a.setAttribute("href", hash); });
     }
@@ -318,17 +319,19 @@
       '<div class="tsx-calc-results" role="status" aria-live="polite" aria-atomic="true"></div>' +
       '<p class="tsx-calc-share"><a class="tsx-calc-link" href="#">Link to these numbers</a></p>');
     var results = el.querySelector(".tsx-calc-results");
+    var inputs = spec.fields.map(function (f) { return el.querySelector("#" + id + "-" + f.name); });
+    var messages = spec.fields.map(function (f) { return el.querySelector("#" + id + "-" + f.name + "-msg"); });
 
     function update() {
       var values = {}, texts = [], errors = {};
-      spec.fields.forEach(function (f) {
-        var input = el.querySelector("#" + id + "-" + f.name), parsed = parseField(f, input.value);
-        texts.push(input.value);
+      spec.fields.forEach(function (f, i) {
+        var parsed = parseField(f, inputs[i].value);
+        texts.push(inputs[i].value);
         if (parsed.error) { errors[f.name] = parsed.error; } else { values[f.name] = parsed.value; }
       });
       relationErrors(spec, values).forEach(function (e) { if (!errors[e[0]]) { errors[e[0]] = e[1]; } });
-      spec.fields.forEach(function (f) {
-        var input = el.querySelector("#" + id + "-" + f.name), msg = el.querySelector("#" + id + "-" + f.name + "-msg");
+      spec.fields.forEach(function (f, i) {
+        var input = inputs[i], msg = messages[i];
         msg.textContent = errors[f.name] || "";
         if (errors[f.name]) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
       });
@@ -342,10 +345,9 @@
       if (root.document) { root.document.dispatchEvent(new root.CustomEvent("tsx-calc-change")); }
       return ok;
     }
+    // "input" alone: a select and a text field both fire it on every change ("change" would recompute again)
     el.addEventListener("input", update);
-    el.addEventListener("change", update);
     el.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); update(); });
-    el.tsxUpdate = update;
     update();
   }
 
@@ -450,15 +452,8 @@
 
     function answers() {
       var out = {};
-      keys.forEach(function (key) {
-        var field = form.elements[key];
-        if (!field) { return; }
-        out[key] = field.value === undefined && field.length ? "" : field.value;
-      });
-      spec.items.forEach(function (item) {
-        var checked = form.querySelector('input[name="' + item[0] + '"]:checked');
-        out[item[0]] = checked ? checked.value : "";
-      });
+      // a text field's value, or a rating's: the checked radio's value, "" when none is
+      keys.forEach(function (key) { out[key] = form.elements[key].value; });
       return out;
     }
 
@@ -474,7 +469,6 @@
       if (root.location) { remember("appraisal", keys.map(function (k) { return a[k] || ""; })); }
     }
     form.addEventListener("input", refresh);
-    form.addEventListener("change", refresh);
     root.document.addEventListener("tsx-calc-change", refresh);
     el.querySelector(".tsx-ya-print").addEventListener("click", function () {
       refresh();

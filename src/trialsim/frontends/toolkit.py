@@ -8,10 +8,11 @@ the reader types, computes with ``yourtrial.js`` and reads the result. Live
 in JupyterLab the same call returns ipywidgets that compute with
 ``trialsim.stats.yourtrial``.
 
-Field kinds: ``size`` (a whole number from 1), ``count`` (a whole number
-from 0), ``number``, ``positive`` (above 0), ``share`` (0 to 1, exclusive),
-``pvalue`` (0 to 1), ``level`` (0.5 to 0.999), ``pvalues`` (a list of
-p-values), ``counts`` (a list of counts), ``choice`` (one of ``options``).
+Field kinds (``LIMITS`` and ``LISTS`` say what each allows): ``size`` (a
+whole number from 1), ``count`` (a whole number from 0), ``number``,
+``share`` (0 to 1, exclusive), ``unit`` (0 to 1), ``pvalue`` (a p-value above
+0), ``level`` (0.5 to 0.999), the lists ``shares``, ``pvalues`` and
+``counts``, ``names`` (a list of names) and ``choice`` (one of ``options``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..stats import intervals, yourtrial
@@ -250,11 +252,13 @@ def container_html(name: str) -> str:
 
 
 class _Static:
-    def __init__(self, name: str) -> None:
-        self.name = name
+    """HTML for myst-nb to place on the static page."""
+
+    def __init__(self, html_text: str) -> None:
+        self.html = html_text
 
     def _repr_html_(self) -> str:
-        return container_html(self.name)
+        return self.html
 
 
 def calculator(name: str) -> _Static | widgets.Widget:
@@ -265,7 +269,7 @@ def calculator(name: str) -> _Static | widgets.Widget:
     from .explorer import static_mode
 
     if static_mode():
-        return _Static(name)
+        return _Static(container_html(name))
     from .toolkit_live import LiveCalculator
 
     return LiveCalculator(name).widget
@@ -274,14 +278,12 @@ def calculator(name: str) -> _Static | widgets.Widget:
 NNT_WORDS = ("to benefit", "to harm")
 
 
-def fmt(value: Any, kind: str, verdicts: dict[str, str] = intervals.VERDICTS) -> str:
+def fmt(value: Any, kind: str) -> str:
     """A result as the page shows it: the same rules as ``calculators.js``."""
     if kind == "text":  # numbers as JavaScript writes them, so both front ends read alike
         return _js_number(value) if isinstance(value, float) else str(value)
     if kind == "verdict":
-        return verdicts[value]
-    if kind == "g":
-        return f"{value:g}"
+        return intervals.VERDICTS[value]
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "not defined"
     if kind == "nnt":
@@ -322,8 +324,6 @@ def _field(values: dict, result: dict, ref: str, index: int | None = None):
 
 def fill(template: str, values: dict, result: dict) -> str:
     """A reading's template with each ``{key:kind}`` (``v.name`` for a field) formatted."""
-    import re
-
     def one(match):
         ref, _, kind = match.group(1).partition(":")
         return fmt(_field(values, result, ref), kind or "text")
@@ -407,8 +407,6 @@ def _js_number(value: float) -> str:
 
 def parse_number(text: str, kind: str) -> tuple[Any, str | None]:
     """(value, None) or (None, the message naming what is wrong and what is allowed)."""
-    import re
-
     low, high, whole, allowed = LIMITS[kind]
     raw = str(text).strip()
     if raw == "":
@@ -563,17 +561,12 @@ def appraisal_html() -> str:
             "</script><noscript><p>The appraisal form needs JavaScript.</p></noscript></div>")
 
 
-class _StaticAppraisal:
-    def _repr_html_(self) -> str:  # the container, for myst-nb
-        return appraisal_html()
-
-
-def appraisal() -> _StaticAppraisal | widgets.Widget:
+def appraisal() -> _Static | widgets.Widget:
     """Your appraisal for a page: the static form when the book is built, live widgets in JupyterLab."""
     from .explorer import static_mode
 
     if static_mode():
-        return _StaticAppraisal()
+        return _Static(appraisal_html())
     from .toolkit_live import LiveAppraisal
 
     return LiveAppraisal().widget
