@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 def test_a_chapters_first_visit_is_at_most_one_megabyte(site_dir, browser):
     pages = sorted(str(p.relative_to(site_dir)) for p in site_dir.glob("chapters/*.html")) + ["book/intro.html"]
-    weights = bench.first_visit_weights(site_dir, pages, browser)
+    weights = bench.first_visit_weights(site_dir, browser, pages)
     assert isinstance(weights, list), weights
     chapters = [w for w in weights if w["page"].startswith("chapters/")]
     assert len(chapters) == 8

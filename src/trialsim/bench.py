@@ -30,11 +30,15 @@ seconds as ``"suite": {"full_s", "quick_s"}``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,22 +91,40 @@ def page_bytes(explorers: list[Explorer]) -> list[dict]:
     return [{"page": page, "explorer_bytes": size} for page, size in sorted(sizes.items())]
 
 
-def time_calculators(rounds: int = 300) -> list[dict] | dict:
-    """Time each "Your trial" calculator's recompute in Chromium, ``rounds`` inputs
-    each (its first numeric field, alternating its worked example and that plus
-    one); returns per calculator p50 and p95 in ms, or {"skipped": why}."""
-    import os
-    import shutil
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """One headless Chromium (Playwright) for the browser measurements, or None
+    when Chromium is not installed (``./course test`` installs it)."""
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not path:
+        yield None
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+NO_CHROMIUM = {"skipped": "Chromium is not installed: ./course test installs it"}
+
+
+def time_calculators(browser: Any, rounds: int = 300) -> list[dict] | dict:
+    """Time each "Your trial" calculator's recompute in ``browser``, ``rounds``
+    inputs each (its first numeric field, alternating its worked example and that
+    plus one); returns per calculator p50 and p95 in ms, or {"skipped": why}."""
     import tempfile
 
     from .frontends import toolkit
 
-    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
     jstat = ROOT / "node_modules" / "jstat" / "dist" / "jstat.min.js"
-    if not chromium or not jstat.is_file():
-        return {"skipped": "Chromium or the npm packages are missing: ./course test installs both"}
-    from playwright.sync_api import sync_playwright
-
+    if browser is None:
+        return NO_CHROMIUM
+    if not jstat.is_file():
+        return {"skipped": "the npm packages are missing: ./course test installs them"}
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         scripts = []
@@ -114,54 +136,42 @@ def time_calculators(rounds: int = 300) -> list[dict] | dict:
         (folder / "index.html").write_text(f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
                                            f"<title>bench</title>{''.join(scripts)}</head><body>{body}</body></html>")
         out = []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            page = browser.new_page()
-            page.goto((folder / "index.html").as_uri())
-            page.wait_for_function("document.querySelectorAll('.tsx-calc[data-ready]').length === %d"
-                                   % len(toolkit.CALCULATORS))
-            for name, spec in toolkit.CALCULATORS.items():
-                field = next(f for f in spec["fields"] if f["kind"] not in ("choice", "names"))
-                first, _, rest = str(field["example"]).partition(",")
-                whole = field["kind"] in ("size", "count", "counts")
-                other = f"{float(first) + 1 if whole else float(first) * 0.99:g}" + ("," + rest if rest else "")
-                texts = [str(field["example"]) if i % 2 else other for i in range(rounds)]
-                times = np.asarray(page.evaluate(TIME_CALCULATOR_JS, [name, field["name"], texts]))
-                out.append({"name": name, "inputs": rounds, "p50_ms": round(float(np.percentile(times, 50)), 3),
-                            "p95_ms": round(float(np.percentile(times, 95)), 3)})
-            browser.close()
+        page = browser.new_page()
+        page.goto((folder / "index.html").as_uri())
+        page.wait_for_function("document.querySelectorAll('.tsx-calc[data-ready]').length === %d"
+                               % len(toolkit.CALCULATORS))
+        for name, spec in toolkit.CALCULATORS.items():
+            field = next(f for f in spec["fields"] if f["kind"] not in ("choice", "names"))
+            first, _, rest = str(field["example"]).partition(",")
+            whole = field["kind"] in ("size", "count", "counts")
+            other = f"{float(first) + 1 if whole else float(first) * 0.99:g}" + ("," + rest if rest else "")
+            texts = [str(field["example"]) if i % 2 else other for i in range(rounds)]
+            times = np.asarray(page.evaluate(TIME_CALCULATOR_JS, [name, field["name"], texts]))
+            out.append({"name": name, "inputs": rounds, "p50_ms": round(float(np.percentile(times, 50)), 3),
+                        "p95_ms": round(float(np.percentile(times, 95)), 3)})
+        page.close()
     return out
 
 
 CHAPTER_WEIGHT_KB = 1024
 
 
-def first_visit_weights(site: Path, pages: list[str] | None = None, browser: Any = None) -> list[dict] | dict:
-    """Each page's first-visit weight in the built site ``site``: every resource
-    Chromium loads for it (a fresh profile, so nothing cached), gzip-compressed
-    as a server would send it, summed in KB, the first contentful paint in ms and
-    the cumulative layout shift while it loads; or {"skipped": why}. ``browser`` is
-    a running Playwright browser to use (one is started otherwise)."""
+def first_visit_weights(site: Path, browser: Any, pages: list[str] | None = None) -> list[dict] | dict:
+    """Each page's first-visit weight in the built site ``site``, loaded in
+    ``browser``: every resource Chromium loads for it (a fresh context, so
+    nothing cached), gzip-compressed as a server would send it, summed in KB,
+    the first contentful paint in ms and the cumulative layout shift while it
+    loads; or {"skipped": why}."""
     import gzip
-    import os
-    import shutil
     import urllib.parse
 
     site = Path(site).resolve()
-    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-    if (browser is None and not chromium) or not (site / "index.html").is_file():
-        return {"skipped": "no built site or no Chromium: run ./course build and ./course test once"}
-    from playwright.sync_api import sync_playwright
-
+    if browser is None:
+        return NO_CHROMIUM
+    if not (site / "index.html").is_file():
+        return {"skipped": f"no built site at {site}: run ./course build"}
     pages = pages or sorted(str(p.relative_to(site)) for p in list(site.glob("chapters/*.html"))
                             + list(site.glob("book/*.html")))
-    if browser is None:
-        with sync_playwright() as p:
-            launched = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            try:
-                return first_visit_weights(site, pages, launched)
-            finally:
-                launched.close()
     out = []
     for rel in pages:
         context = browser.new_context()
@@ -216,9 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     explorers = all_explorers()
     report: dict = {"explorers": [time_explorer(e) for e in explorers], "pages": page_bytes(explorers),
-                    "budget_ms": BUDGET_MS, "calculators": time_calculators(),
-                    "calculator_budget_ms": CALCULATOR_BUDGET_MS}
-    report["first_visit"] = first_visit_weights(ROOT / "_build" / "html")
+                    "budget_ms": BUDGET_MS, "calculator_budget_ms": CALCULATOR_BUDGET_MS}
+    with chromium() as browser:  # one browser for both measurements
+        report["calculators"] = time_calculators(browser)
+        report["first_visit"] = first_visit_weights(ROOT / "_build" / "html", browser)
     if args.suite:
         report["suite"] = {"quick_s": time_command([str(ROOT / "course"), "test", "--quick", "-q"]),
                            "full_s": time_command([str(ROOT / "course"), "test", "-q"])}
