@@ -110,19 +110,22 @@ def _lab_ready(page) -> None:
     page.evaluate("window.jupyterapp.restored")
 
 
-def _open_chapter(page, lab_url: str, chapter: str, notebook7: bool = False) -> None:
-    """Open a chapter as a learner does: a double-click in JupyterLab's file
-    browser, or its link in Notebook 7's."""
+def _open(page, lab_url: str, path: str, notebook7: bool = False) -> None:
+    """Open a page of the course (``chapters/01-....md``) as a learner does: a
+    double-click in JupyterLab's file browser, or its link in Notebook 7's; then
+    wait for its kernel to be idle."""
+    folder, name = path.rsplit("/", 1)
     if notebook7:
-        page.goto(f"{lab_url}/notebooks/chapters/{chapter}")
+        page.goto(f"{lab_url}/notebooks/{path}")
         _lab_ready(page)
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
-        return
-    page.goto(f"{lab_url}/lab/tree/chapters?reset")
-    _lab_ready(page)
-    page.wait_for_selector(".jp-DirListing-item")
-    page.locator(".jp-DirListing-item", has_text=chapter).dblclick()
+    else:
+        page.goto(f"{lab_url}/lab/tree/{folder}?reset")
+        _lab_ready(page)
+        page.wait_for_selector(".jp-DirListing-item")
+        page.locator(".jp-DirListing-item", has_text=name).dblclick()
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+    page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.ready")
+    page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
 
 
 RUN_ALL_DONE = """() => {
@@ -171,12 +174,10 @@ def _run_all_and_check(page, lab_url: str, chapter: str, slow: bool, course: Pat
                        notebook7: bool = False) -> dict:
     stem = chapter[:-3]
     explorers = [e for e in all_explorers() if e.page == f"chapters/{stem}"]
-    _open_chapter(page, lab_url, chapter, notebook7)
+    _open(page, lab_url, f"chapters/{chapter}", notebook7)
     opened = page.evaluate("""() => { const w = window.jupyterapp.shell.currentWidget;
         return [w.node.classList.contains('jp-NotebookPanel'), w.context.path]; }""")
     assert opened == [True, f"chapters/{chapter}"], f"a double-click opened {opened}, not the notebook"
-    page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.ready")
-    page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
     if slow:  # JupyterLab loads at full speed; running, drawing and the controls run 4x slower
         page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
     start = time.monotonic()
@@ -312,12 +313,7 @@ def test_your_trial_calculators_live(lab_page, lab):
     new_page, errors = lab_page
     page = new_page()
     try:
-        page.goto(f"{lab_url}/lab/tree/book?reset")
-        _lab_ready(page)
-        page.locator(".jp-DirListing-item", has_text="your-trial.md").dblclick()
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
-        page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.ready")
-        page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
+        _open(page, lab_url, "book/your-trial.md")
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_function("document.querySelectorAll('.tsx-live-calc').length === %d" % len(toolkit.CALCULATORS),
                                timeout=120_000)
