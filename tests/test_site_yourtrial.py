@@ -219,10 +219,12 @@ def test_your_appraisal_makes_the_handout(open_page):
     assert rec.problems() == []
 
 
-def test_the_page_passes_axe(open_page):
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_page_passes_axe(open_page, theme):
     from axe_playwright_python.sync_playwright import Axe
 
     rec = open_page(PAGE)
+    rec.page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
     rec.page.wait_for_selector(".tsx-handout")
     _type(rec.page, "#tsx-calc-two-groups-n_t", "x")  # a message on show
     violations = [v for v in Axe().run(rec.page).response["violations"] if v.get("impact") in ("serious", "critical")]
