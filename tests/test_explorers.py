@@ -1,6 +1,7 @@
 """Every explorer in the registry: all states compute, every control matters,
 the static payload matches the live engine, and the budget holds."""
 
+import html
 import itertools
 import json
 import math
@@ -9,6 +10,7 @@ import re
 import pytest
 
 from trialsim.explorers import all_explorers, get
+from trialsim.frontends import payload as payload_module
 from trialsim.frontends.explorer import Control, set_path
 
 EXPLORERS = all_explorers()
@@ -34,7 +36,7 @@ def test_every_state_computes(explorer, outcomes):
         assert len(out.shown) == len(explorer.readouts)
         assert all(isinstance(s, str) and s for s in out.shown)
         assert not any("nan" in s.lower() for s in out.shown + [out.conclusion]), params
-        assert len(out.slots) == len(explorer.slots)
+        assert len(out.slots) == len(explorer.slot_paths)
 
 
 @pytest.mark.parametrize("explorer", EXPLORERS, ids=IDS)
@@ -63,14 +65,16 @@ def test_static_payload_holds_every_state(explorer):
     payload = json.loads(explorer.payload_json())
     assert [c["size"] for c in payload["controls"]] == [len(c.options) for c in explorer.controls]
     assert len(payload["columns"]) == len(explorer.readouts) + 2
-    assert payload["slots"] == [path for path, _ in explorer.slots]
+    kept = payload_module.kept_slots(explorer)
+    assert payload["slots"] == [explorer.slot_paths[j] for j in kept]
+    assert kept[:len(explorer.slots)] == list(range(len(explorer.slots)))
     for column in payload["columns"]:
         sizes = [len(explorer.controls[axis].options) for axis in column["deps"]]
         assert len(column["values"]) == math.prod(sizes)
     # the figure a state shows is the template with the state's slot values set at the slot paths
     for out in explorer.all_outcomes()[:: max(1, explorer.n_states // 50)]:
         fig = json.loads(json.dumps(payload["template"]))
-        for path, value in zip(payload["slots"], out.slots, strict=True):
+        for path, value in zip(payload["slots"], payload_module.state_slots(explorer, out), strict=True):
             set_path(fig, path, value)
         assert fig == json.loads(json.dumps(explorer.figure_dict(out)))
 
@@ -136,6 +140,26 @@ def test_control_declaration_is_checked():
         Control("x", "X", [("a", 1), ("b", 2)], 3)
     with pytest.raises(ValueError, match="at least two"):
         Control("x", "X", [("a", 1)], 1)
+    # a select's label must fit on a phone; the rest goes in its detail, shown beside it
+    with pytest.raises(ValueError, match="over 30 characters.*detail"):
+        Control("x", "X", [("A label far too long for a phone's select", 1), ("b", 2)], 1)
+    c = Control("x", "X", [("Completers only", 1, "as the press release did"), ("All (as planned)", 2, "ITT"),
+                           ("b", 3)], 1)
+    assert c.details == ("as the press release did", "ITT", "")
+    assert [c.said(i) for i in range(3)] == ["Completers only (as the press release did)", "All (as planned): ITT", "b"]
+    Control("x", "X", [("A long label is fine on a slider, which wraps", 1), ("b", 2)], 1, kind="range")
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=IDS)
+def test_select_details_are_shown_beside_the_select(explorer):
+    """A select whose options have details carries them, and shows the default's."""
+    page = explorer.static_html()
+    for c in explorer.controls:
+        if c.kind == "select" and any(c.details):
+            assert f'id="tsx-{explorer.name}-{c.name}-choice"' in page
+            shown = re.search(rf'id="tsx-{explorer.name}-{c.name}-choice">([^<]*)<', page).group(1)
+            assert html.unescape(shown) == c.details[c.index(c.default)]
+            assert all(len(label) <= 30 for label, _ in c.options)
 
 
 def test_als_run_in_finds_benefit_without_effect_and_placebo_removes_it():
@@ -341,3 +365,35 @@ def test_meta_case_series_and_moderators():
     one, five = mods.outcome(m=1), mods.outcome(m=5)
     assert one.numbers["chance"] == pytest.approx(0.05, abs=0.015) and "promises" in one.conclusion
     assert five.numbers["chance"] > 0.15 and "0.048" in five.conclusion
+
+
+def _points(trace) -> int:
+    xs, ys = trace.get("x"), trace.get("y")
+    n = max((len(v) for v in (xs, ys) if isinstance(v, list)), default=0)
+    return sum(1 for k in range(n)
+               if (not isinstance(xs, list) or xs[k] is not None) and (not isinstance(ys, list) or ys[k] is not None))
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=IDS)
+def test_figures_draw_only_what_exists(explorer, outcomes):
+    """In every state: no legend entry for a trace with no point, and no
+    category row (a word on an axis) without a value, so no empty "Control arm"
+    row when there is no control and no "Placebo" key without a placebo arm."""
+    legend_default = len(explorer.figure_template["data"]) > 1
+    seen_hidden = 0
+    for params, out in outcomes[explorer.name]:
+        fig = explorer.figure_dict(out)
+        legend = fig["layout"].get("showlegend", legend_default)
+        for trace in fig["data"]:
+            if trace.get("type") == "pie":
+                continue
+            if legend and trace.get("name") and trace.get("showlegend", True):
+                assert _points(trace) > 0, (params, trace["name"])
+            seen_hidden += legend and trace.get("name") and not trace.get("showlegend", True)
+            for letter, other in (("x", "y"), ("y", "x")):
+                pos, val = trace.get(letter), trace.get(other)
+                if isinstance(pos, list) and isinstance(val, list):
+                    empty = [p for p, v in zip(pos, val, strict=True) if isinstance(p, str) and v is None]
+                    assert not empty, (params, f"row(s) {empty} drawn with no value")
+    if explorer.name in ("als-run-in", "natural-recovery"):
+        assert seen_hidden or explorer.name == "natural-recovery"  # the ALS placebo legend entry is hidden somewhere

@@ -16,6 +16,7 @@ import pytest
 
 from trialsim import sphinxext
 from trialsim.explorers import all_explorers
+from trialsim.frontends import payload
 from trialsim.frontends.static import JS_MODULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +68,7 @@ def test_every_state_decodes_in_chromium_to_what_the_engine_computes(explorers_p
     assert len(decoded) == len(outcomes) == explorer.n_states
     for params, out, (readouts, conclusion, slots) in zip(explorer.states(), outcomes, decoded, strict=True):
         assert (readouts, conclusion) == (out.shown, out.conclusion), params
-        assert slots == json.loads(json.dumps(out.slots)), params
+        assert slots == json.loads(json.dumps(payload.state_slots(explorer, out))), params
     assert errors == []
 
 

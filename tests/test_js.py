@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from trialsim.explorers import all_explorers
+from trialsim.frontends import payload
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPLORERS = all_explorers()
@@ -52,4 +53,4 @@ def test_the_pages_decoder_gives_what_the_engine_computes(explorer, tmp_path):
     for params, out, (readouts, conclusion, slots) in zip(explorer.states(), outcomes, decoded, strict=True):
         assert readouts == out.shown, params
         assert conclusion == out.conclusion, params
-        assert slots == json.loads(json.dumps(out.slots)), params
+        assert slots == json.loads(json.dumps(payload.state_slots(explorer, out))), params

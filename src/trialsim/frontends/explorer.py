@@ -41,9 +41,15 @@ if TYPE_CHECKING:
     from .live import LiveExplorer
 
 
+LABEL_CHARS = 30  # the longest option label a select shows whole on a phone
+
+
 @dataclass(frozen=True)
 class Control:
-    """A control: ``options`` is a sequence of (label shown, value passed)."""
+    """A control: ``options`` is a sequence of (label shown, value passed) or
+    (label shown, value passed, detail): a select shows the short label, and the
+    detail of the current option in words beside it. ``details`` holds each
+    option's detail ("" for none)."""
 
     name: str
     label: str
@@ -51,9 +57,19 @@ class Control:
     default: Any
     kind: str = "select"  # "select" for categories, "range" for an ordered scale
     help: str = ""
+    details: tuple[str, ...] = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "options", tuple((str(a), b) for a, b in self.options))
+        raw = [tuple(o) for o in self.options]
+        if any(len(o) not in (2, 3) for o in raw):
+            raise ValueError(f"control {self.name!r}: each option is (label, value) or (label, value, detail)")
+        object.__setattr__(self, "options", tuple((str(o[0]), o[1]) for o in raw))
+        object.__setattr__(self, "details", tuple(str(o[2]) if len(o) == 3 else "" for o in raw))
+        long = [lab for lab, _ in self.options if len(lab) > LABEL_CHARS]
+        if self.kind == "select" and long:
+            raise ValueError(f"control {self.name!r}: option label(s) {long} are over {LABEL_CHARS} characters, "
+                             "too long for a select on a phone; give a short label and the rest as its detail "
+                             "(label, value, detail)")
         values = [v for _, v in self.options]
         if len(values) < 2:
             raise ValueError(f"control {self.name!r} needs at least two options")
@@ -68,6 +84,14 @@ class Control:
     def values(self) -> list:
         """The values passed to the simulator, in the order of the options."""
         return [v for _, v in self.options]
+
+    def said(self, index: int) -> str:
+        """Option ``index`` in words: its label, and its detail in brackets (after
+        a colon if the label ends in brackets)."""
+        label, detail = self.options[index][0], self.details[index]
+        if not detail:
+            return label
+        return f"{label}: {detail}" if label.endswith(")") else f"{label} ({detail})"
 
     def index(self, value: Any) -> int:
         """The position of ``value`` among the control's values; raises ``ValueError``,
@@ -94,7 +118,7 @@ class Outcome:
     params: dict
     numbers: dict
     shown: list[str]
-    slots: list
+    slots: list  # one value per ``Explorer.slot_paths``
     conclusion: str
     said: tuple[int, list[str]]  # the conclusion as (rule index, filled-in fields)
 
@@ -125,6 +149,43 @@ def _clean(value):
     return int(rounded) if rounded.is_integer() else rounded
 
 
+def _tidy_paths(template: dict) -> list[str]:
+    """The parts of a figure that ``_tidy_value`` keeps true to each state: the
+    positions of each trace placed on a category axis (words on x or y), and
+    each legend entry."""
+    data = template.get("data", [])
+    legend = template.get("layout", {}).get("showlegend", len(data) > 1)  # plotly's default
+    paths = []
+    for i, trace in enumerate(data):
+        if trace.get("type") == "pie":
+            continue
+        for letter in ("x", "y"):
+            pos = trace.get(letter)
+            if isinstance(pos, list) and pos and all(isinstance(p, str) for p in pos):
+                paths.append(f"data.{i}.{letter}")
+        if legend and trace.get("showlegend", True) and trace.get("name"):
+            paths.append(f"data.{i}.showlegend")
+    return paths
+
+
+def _present(values: Any, k: int) -> bool:
+    return not isinstance(values, list) or (k < len(values) and values[k] is not None)
+
+
+def _tidy_value(data: list, path: str) -> Any:
+    """The figure shows only what exists: a category whose point has no value
+    is left off its axis (no empty row), and a trace with no point leaves the
+    legend."""
+    _, i, key = path.split(".")
+    trace = data[int(i)]
+    xs, ys = trace.get("x"), trace.get("y")
+    if key == "showlegend":
+        n = max(len(v) for v in (xs, ys) if isinstance(v, list)) if isinstance(xs, list) or isinstance(ys, list) else 0
+        return any(_present(xs, k) and _present(ys, k) for k in range(n))
+    other = ys if key == "x" else xs
+    return [p if _present(other, k) else None for k, p in enumerate(trace[key])]
+
+
 @dataclass
 class Explorer:
     name: str
@@ -150,6 +211,17 @@ class Explorer:
         self.figure_template = copy.deepcopy(self.figure_template)
         for path, _ in self.slots:  # fail at declaration, not in a learner's browser
             set_path(copy.deepcopy(self.figure_template), path, None)
+        self.tidy_paths = _tidy_paths(self.figure_template)
+        for path in self.tidy_paths:  # explicit, so that a state that changes nothing equals the template
+            if path.endswith(".showlegend"):
+                self.figure_template["data"][int(path.split(".")[1])]["showlegend"] = True
+
+    @property
+    def slot_paths(self) -> list[str]:
+        """The paths an outcome's ``slots`` fill, in order: the declared slots, then
+        the parts kept true to the state (``_tidy_paths``: no empty category row,
+        no legend entry without a point)."""
+        return [p for p, _ in self.slots] + self.tidy_paths
 
     # ---- the engine ---------------------------------------------------
     @property
@@ -202,11 +274,18 @@ class Explorer:
                              "'mc_halfwidth' (their worst 95% Monte Carlo half-width)")
         facts = {**full, **numbers}
         rule, fields = self.rules.parts(facts)
+        slots = [_clean(fn(facts)) for _, fn in self.slots]
+        if self.tidy_paths:
+            data = copy.deepcopy(self.figure_template["data"])
+            for (path, _), value in zip(self.slots, slots, strict=True):
+                if path.startswith("data."):
+                    set_path(data, path[5:], value)
+            slots += [_tidy_value(data, path) for path in self.tidy_paths]
         return Outcome(
             params=full,
             numbers=numbers,
             shown=[r.show(facts) for r in self.readouts],
-            slots=[_clean(fn(facts)) for _, fn in self.slots],
+            slots=slots,
             conclusion=self.rules.templates[rule].format(*fields),
             said=(rule, fields),
         )
@@ -214,7 +293,7 @@ class Explorer:
     def figure_dict(self, outcome: Outcome) -> dict:
         """A copy of the figure template with its slots filled from ``outcome``."""
         fig = copy.deepcopy(self.figure_template)
-        for (path, _), value in zip(self.slots, outcome.slots, strict=True):
+        for path, value in zip(self.slot_paths, outcome.slots, strict=True):
             set_path(fig, path, value)
         return fig
 
@@ -280,7 +359,7 @@ def preset_link(explorer: Explorer, from_page: str = "", **values: Any) -> tuple
         control = by_name[name]
         index = control.index(value)
         query.append(f"{name}={index}")
-        said.append(f"{control.label}: {control.options[index][0]}")
+        said.append(f"{control.label}: {control.said(index)}")
     href = posixpath.relpath(explorer.page, posixpath.dirname(from_page) or ".")
     return f"{href}.html?{'&'.join(query)}#tsx-{explorer.name}", "; ".join(said)
 

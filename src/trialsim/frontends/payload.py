@@ -41,7 +41,31 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from .explorer import Explorer
+    from .explorer import Explorer, Outcome
+
+
+def kept_slots(explorer: Explorer) -> list[int]:
+    """The positions in ``Explorer.slot_paths`` the payload stores: every declared
+    slot, and each tidy part (``explorer._tidy_paths``) that some state changes
+    from the template's value (the rest would only repeat the template)."""
+    if "kept" not in explorer._cache:
+        outs = explorer.all_outcomes()
+        declared = len(explorer.slots)
+        template = json.loads(json.dumps(explorer.figure_template))
+        keep = list(range(declared))
+        for j, path in enumerate(explorer.tidy_paths, start=declared):
+            target = template
+            for key in path.split("."):
+                target = target[int(key)] if isinstance(target, list) else target[key]
+            if any(out.slots[j] != target for out in outs):
+                keep.append(j)
+        explorer._cache["kept"] = keep
+    return explorer._cache["kept"]
+
+
+def state_slots(explorer: Explorer, outcome: Outcome) -> list:
+    """The slot values the payload stores for ``outcome`` (see ``kept_slots``)."""
+    return [outcome.slots[j] for j in kept_slots(explorer)]
 
 
 def encode(explorer: Explorer) -> dict:
@@ -64,7 +88,7 @@ def encode(explorer: Explorer) -> dict:
             ids.append(index[key])
         return rows, ids
 
-    vectors, vector_ids = table([o.slots for o in outs])
+    vectors, vector_ids = table([state_slots(explorer, o) for o in outs])
     conclusions, conclusion_ids = table([[o.said[0], [ref[v] for v in o.said[1]]] for o in outs])
     shape = [len(c.options) for c in explorer.controls]
     raw_columns = [[ref[o.shown[j]] for o in outs] for j in range(len(explorer.readouts))]
@@ -81,7 +105,7 @@ def encode(explorer: Explorer) -> dict:
         "controls": [{"name": c.name, "size": len(c.options)} for c in explorer.controls],
         "readouts": [r.label for r in explorer.readouts],
         "template": explorer.figure_template,
-        "slots": [p for p, _ in explorer.slots],
+        "slots": [explorer.slot_paths[j] for j in kept_slots(explorer)],
         "strings": strings,
         "vectors": vectors,
         "sentences": explorer.rules.templates,
