@@ -118,28 +118,15 @@ FIGURE = {
                   "tickvals": EDGES, "ticktext": TICKS, "range": [EDGES[0], EDGES[-1]],
                   "gridcolor": "#eee", "zeroline": False},
         "yaxis": {"title": {"text": "Patients (%)"}, "gridcolor": "#ddd", "rangemode": "tozero"},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        "shapes": [
-            {"type": "line", "xref": "x", "yref": "paper", "x0": 25, "x1": 25, "y0": 0, "y1": 1,
-             "line": {"color": COLORS["threshold"], "width": 2, "dash": "dash"}},
-            {"type": "line", "xref": "x", "yref": "paper", "x0": MEAN_TRIAL, "x1": MEAN_TRIAL, "y0": 0,
-             "y1": 1, "line": {"color": COLORS["published"], "width": 2, "dash": "dot"}},
-            {"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
-             "line": {"color": COLORS["treated"], "width": 3}},
-        ],
-        "annotations": [
-            {"x": 25, "y": 1, "xref": "x", "yref": "paper", "xanchor": "right", "yanchor": "top",
-             "showarrow": False, "text": f"responder: >{THRESHOLD:g}% slower",
-             "font": {"color": COLORS["threshold"], "size": 12}, "bgcolor": "rgba(255,255,255,0.85)"},
-            {"x": MEAN_TRIAL, "y": 0.86, "xref": "x", "yref": "paper", "xanchor": "left", "yanchor": "top",
-             "showarrow": False, "text": f"published mean +{MEAN_TRIAL:g}%",
-             "font": {"color": COLORS["published"], "size": 12}, "bgcolor": "rgba(255,255,255,0.85)"},
-            {"x": 0, "y": 0.6, "xref": "x", "yref": "paper", "xanchor": "left", "yanchor": "top",
-             "showarrow": False, "text": "simulated mean",
-             "font": {"color": COLORS["treated"], "size": 12}, "bgcolor": "rgba(255,255,255,0.85)"},
-        ],
+        **figures.OVERLAY_AXES,
     },
 }
+# the responder threshold, the published mean and the simulated mean: lines with legend entries
+FIGURE["data"] += [
+    figures.ref_line(f"responder: >{THRESHOLD:g}% slower", COLORS["threshold"], x=25),
+    figures.ref_line(f"published mean +{MEAN_TRIAL:g}%", COLORS["published"], x=MEAN_TRIAL, dash="dot"),
+    figures.ref_line("simulated mean", COLORS["treated"], x=0, dash="solid", width=3),
+]
 
 
 def _bar(arm: str, i: int):
@@ -168,21 +155,21 @@ RUN_IN = Explorer(
           "doi:10.52586/4980."),
     controls=[
         Control("design", "Design", [
-            ("Run-in only: each patient is their own control (as in the trial)", "run-in"),
-            ("Run-in plus a concurrent placebo arm", "placebo"),
+            ("Run-in only (as in the trial)", "run-in", "each patient is their own control"),
+            ("Run-in plus placebo arm", "placebo", "a concurrent placebo arm as well as the run-in"),
         ], "run-in"),
         Control("effect", "True effect of the cells on the decline", [
             ("None", 0.0), ("25% slower decline", 0.25), ("50% slower decline", 0.5),
         ], 0.0),
         Control("enrol", "Who is enrolled", [
-            ("Only patients who declined fast in the run-in (the design allows it)", "fast"),
+            ("Fast decliners only", "fast", "only patients who declined fast in the run-in: the design allows it"),
             ("All comers", "all"),
         ], "fast"),
         Control("shape", "Shape of the natural decline", [
             ("Slowing (floor effects)", "slowing"), ("Linear", "linear"), ("Accelerating", "accelerating"),
         ], "slowing"),
         Control("dropout", "Dropout", [
-            ("Informative: the sickest leave before the later visits", "informative"), ("None", "none"),
+            ("Informative", "informative", "the sickest leave before the later visits"), ("None", "none"),
         ], "informative"),
         Control("noise_sd", "Measurement noise of ALSFRS-R scoring", [
             ("Low (SD 1 point)", 1.0), ("High (SD 2.5 points)", 2.5),
@@ -195,8 +182,9 @@ RUN_IN = Explorer(
             ("19", 19), ("50", 50), ("200", 200),
         ], 19, kind="range"),
         Control("endpoint", "Endpoint", [
-            (f"Share with a >{THRESHOLD:g}% slower decline (responders)", "responders"),
-            ("Mean % change in the rate of decline", "mean"),
+            (f"Responders (>{THRESHOLD:g}% slower)", "responders",
+             f"the share whose decline slowed by more than {THRESHOLD:g}%"),
+            ("Mean % change", "mean", "the mean % change in the rate of decline"),
             ("Wilcoxon test of the slopes", "wilcoxon"),
         ], "responders"),
     ],
@@ -216,8 +204,7 @@ RUN_IN = Explorer(
     figure_template=FIGURE,
     slots=[*[(f"data.0.y.{i}", _bar("treated", i)) for i in range(len(CENTRES))],
            *[(f"data.1.y.{i}", _bar("placebo", i)) for i in range(len(CENTRES))],
-           ("layout.shapes.2.x0", _mean_x), ("layout.shapes.2.x1", _mean_x),
-           ("layout.annotations.2.x", _mean_x)],
+           ("data.4.x.0", _mean_x), ("data.4.x.1", _mean_x)],
     rules=Rules(
         Rule("With cells that do nothing, this run-in trial reports a benefit in {report:P} of trials: "
              "{biases} make untreated patients look like responders.",

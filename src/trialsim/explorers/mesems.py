@@ -281,13 +281,14 @@ POWER = Explorer(
           "rates are assumptions. Power is the normal approximation (statsmodels' negative binomial and "
           "two-proportion power), checked against simulation in the course's tests."),
     controls=[
-        Control("endpoint", "Endpoint", [("Enhancing lesions on MRI (the primary)", "gel"),
+        Control("endpoint", "Endpoint", [("Enhancing lesions (primary)", "gel", "new enhancing lesions on MRI"),
                                          ("Relapses", "relapse"),
                                          ("Confirmed EDSS progression", "progression")], "gel"),
-        Control("design", "Design and analysis", [("Parallel groups, first 24 weeks (the primary analysis)",
-                                                   "parallel"),
+        Control("design", "Design and analysis", [("Parallel groups (primary)", "parallel",
+                                                   "the first 24 weeks, group against group"),
                                                   ("Crossover, within patients", "crossover"),
-                                                  ("Crossover, the cells' effect carries over", "carryover")],
+                                                  ("Crossover with carry-over", "carryover",
+                                                   "the cells' effect lasts into the placebo period")],
                 "parallel"),
         Control("n_per_arm", "Patients per group", [("20", 20), ("36", 36), ("72 (as in MESEMS)", 72),
                                                     ("150", 150), ("300", 300)], 72, kind="range"),
@@ -371,6 +372,7 @@ SAFETY_FIGURE = {
     "layout": figures.layout(
         "Chance that a trial sees a rare harm at least once",
         {"title": {"text": "Patients given the cells (log scale)"}, "type": "log", "gridcolor": "#eee",
+         "range": [math.log10(N_GRID[0]) - 0.05, math.log10(N_GRID[-1]) + 0.05],
          "tickvals": [10, 30, 100, 300, 1000, 3000, 10000],
          "ticktext": ["10", "30", "100", "300", "1,000", "3,000", "10,000"]},
         {"title": {"text": "Chance of at least one case"}, "range": [0, 1.02], "tickformat": ".0%",

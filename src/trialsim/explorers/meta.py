@@ -99,7 +99,7 @@ POOLING_FIGURE = {
         "Forest plot: musculoskeletal adverse events, MSC vs control (illustrative trials)",
         figures.log_axis("Risk ratio (log scale; above 1: more events with MSCs)", 0.02, 30,
                          [0.05, 0.1, 0.3, 1, 3, 10]),
-        {"title": {"text": ""}, "categoryorder": "array", "categoryarray": ROWS[::-1], "automargin": True},
+        {"title": {"text": ""}, "autorange": "reversed", "automargin": True},  # first trial on top
         height=440, margin={"l": 90},
         shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": 1, "x1": 1, "y0": 0, "y1": 1,
                  "line": {"color": "#444", "width": 2}}],
@@ -120,7 +120,7 @@ POOLING = Explorer(
     controls=[
         Control("heterogeneity", "Differences between trials added", [("None", "none"), ("Moderate", "moderate"),
                                                                       ("Large", "large")], "none"),
-        Control("model", "Model", [("Random effects (DerSimonian-Laird)", "random"),
+        Control("model", "Model", [("Random effects", "random", "DerSimonian-Laird"),
                                    ("Fixed effect", "fixed")], "random"),
         Control("which", "Trials included",
                 [("All nine", "all"), ("Low risk of bias only", "low_bias"), ("Without the largest", "drop_largest")]
@@ -301,7 +301,8 @@ SERIES_EXPLORER = Explorer(
           "reported the RA 'total clinical effective rate' (doi:10.1155/2022/9463314). The share who would "
           "improve anyway is your assumption."),
     controls=[
-        Control("source", "Pooled rate", [(words, key) for key, (words, *_rest) in SERIES.items()], "sci"),
+        Control("source", "Pooled rate", [(words.split(": ")[0].capitalize(), key, words.split(": ")[1])
+                                          for key, (words, *_rest) in SERIES.items()], "sci"),
         Control("background", "Share who would improve without cells (assumed)",
                 [(f"{b:.0%}", b) for b in BACKGROUND], 0.3, kind="range",
                 help="Natural recovery, regression to the mean and placebo response together."),

@@ -41,21 +41,19 @@ def _improvement(control, blinding, endpoint, expectation, fluctuation, definiti
     return out
 
 
-FLUCTUATION_LINE, FLUCTUATION_LABEL = figures.hline(0, "score fluctuation alone")
 IMPROVEMENT_FIGURE = {
     "data": [
         {"type": "bar", "x": ["Treated with cells that do nothing", "Placebo arm"], "y": [0, None],
          "marker": {"color": ["#1f5f99", "#8c8c8c"]}, "name": "Share counted as improved",
          "hovertemplate": "%{x}: %{y:.0%}<extra></extra>"},
+        figures.ref_line("Improved by score fluctuation alone", figures.GREEN, y=0),
     ],
     "layout": figures.layout(
         "Patients counted as improved when the cells do nothing",
         {"title": {"text": "Arm"}},
         {"title": {"text": "Share counted as improved"}, "range": [0, 1], "tickformat": ".0%", "gridcolor": "#ddd"},
-        height=360,
-        shapes=[FLUCTUATION_LINE],
+        height=360, showlegend=True, **figures.OVERLAY_AXES,
         annotations=[
-            {**FLUCTUATION_LABEL, "bgcolor": "rgba(255,255,255,0.85)"},
             {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
              "showarrow": False, "font": {"color": "#8b1a1a", "size": 12},
              "text": f"Phase II, double blind: {RCT_MSC:.0%} (cells) vs {RCT_PLACEBO:.0%} (saline)"},
@@ -73,15 +71,16 @@ IMPROVEMENT = Explorer(
     note=("Illustrative model: the cells do nothing in every setting. Scores are EDSS-like points. The phase "
           f"II's {RCT_MSC:.0%} vs {RCT_PLACEBO:.0%} is from Harris 2024, doi:10.1186/s13287-024-03765-6."),
     controls=[
-        Control("control", "Control group", [("None: a single open arm (as in the phase I)", "none"),
+        Control("control", "Control group", [("None (as in the phase I)", "none", "a single open arm"),
                                              ("Placebo arm", "placebo")], "none"),
         Control("blinding", "Blinding", [("Open label: everyone knows", "open"),
                                           ("Blinded rater, patients know", "rater"),
-                                          ("Double blind (as in the phase II)", "double")], "open"),
+                                          ("Double blind (as in phase II)", "double")], "open"),
         Control("endpoint", "Endpoint", [("EDSS scored by a rater", "edss_unblinded"),
-                                         ("Patient-reported walking or bladder scale", "patient_reported"),
+                                         ("Patient-reported scale", "patient_reported",
+                                          "walking or bladder, as the patient rates it"),
                                          ("Timed 25-foot walk", "t25fw"),
-                                         ("EDSS-Plus (any of three scores improves)", "edss_plus")],
+                                         ("EDSS-Plus", "edss_plus", "improved when any of three scores improves")],
                 "edss_unblinded"),
         Control("expectation", "Expectation effect on the score", [("None", 0.0), ("Moderate", 0.5),
                                                                    ("Strong", 1.0)], 0.5, kind="range",
@@ -90,8 +89,8 @@ IMPROVEMENT = Explorer(
                                                                    ("High (SD 1 point)", 1.0)], 1.0),
         Control("definition", "What counts as improved", [("A half-point gain at one visit", "single-0.5"),
                                                           ("A 1-point gain at one visit", "single-1"),
-                                                          ("A 1-point gain, confirmed at a second visit",
-                                                           "confirmed-1")],
+                                                          ("A 1-point gain, confirmed", "confirmed-1",
+                                                           "the gain seen again at a second visit")],
                 "single-1"),
         Control("n_per_arm", "Patients per arm", [("10", 10), ("27 (as in the phase II)", 27), ("100", 100)],
                 27, kind="range"),
@@ -110,8 +109,7 @@ IMPROVEMENT = Explorer(
     figure_template=IMPROVEMENT_FIGURE,
     slots=[("data.0.y.0", lambda f: f["treated"]),
            ("data.0.y.1", lambda f: f["control_share"] if f["control"] == "placebo" else None),
-           ("layout.shapes.0.y0", lambda f: f["natural"]), ("layout.shapes.0.y1", lambda f: f["natural"]),
-           ("layout.annotations.0.y", lambda f: f["natural"])],
+           ("data.1.y.0", lambda f: f["natural"]), ("data.1.y.1", lambda f: f["natural"])],
     rules=Rules(
         Rule("With no control group, {treated:P} of patients count as improved although the cells do "
              "nothing: fluctuation alone gives {natural:P}, and expectation adds the rest. A single open arm "

@@ -45,6 +45,28 @@ def hline(y: float, text: str, color: str = GREEN, *, x: float = 1, below: bool 
     return shape, label
 
 
+# Hidden axes from 0 to 1 laid over the plot, for reference lines (``ref_line``).
+OVERLAY_AXES = {
+    "xaxis2": {"overlaying": "x", "range": [0, 1], "visible": False, "fixedrange": True},
+    "yaxis2": {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
+}
+
+
+def ref_line(name: str, color: str, *, y: float | None = None, x: float | None = None,
+             dash: str = "dash", width: int = 2) -> dict:
+    """A reference line as a trace with its own legend entry, so that its label
+    never lies on the data: across the whole plot at ``y``, or from its bottom to
+    its top at ``x``. It is drawn on the hidden axes of ``OVERLAY_AXES`` (add them
+    to the layout). Its position is ``data.<i>.y.0`` and ``.y.1`` (or ``.x``)."""
+    if (x is None) == (y is None):
+        raise ValueError("ref_line needs exactly one of x (a vertical line) or y (a horizontal one)")
+    trace = {"type": "scatter", "mode": "lines", "name": name, "hoverinfo": "skip",
+             "line": {"color": color, "width": width, "dash": dash}}
+    if y is not None:
+        return {**trace, "x": [0, 1], "y": [y, y], "xaxis": "x2"}
+    return {**trace, "x": [x, x], "y": [0, 1], "yaxis": "y2"}
+
+
 def series_slots(trace: int, key: str, n: int, axis: str = "y") -> list:
     """Slots that fill the ``n`` values of ``data.<trace>.<axis>`` from the
     fact ``key`` (a list or array of length ``n``): a curve that moves with
@@ -81,11 +103,13 @@ def chance_bars(title: str, x_title: str, xs: list, y_title: str, y_max: float, 
     """The chance of at least one p < 0.05 (or below alpha) against the number
     of tests tried: light bars for every number (trace 0), the learner's
     number highlighted over them (trace 1, see ``curve_with_choice``) and,
-    if ``planned``, a dashed line at the 5 % of one planned test."""
+    if ``planned``, a dashed line at the 5 % of one planned test (trace 2, in
+    the legend)."""
     extra = {"barmode": "overlay"}
+    lines = []
     if planned:
-        five = hline(0.05, "5%: one planned test")
-        extra.update(shapes=[five[0]], annotations=[{**five[1], "bgcolor": "rgba(255,255,255,0.85)"}])
+        lines.append(ref_line("5%: one planned test", GREEN, y=0.05))
+        extra.update(OVERLAY_AXES, showlegend=True)
     extra.update(more)
     return {
         "data": [
@@ -93,6 +117,7 @@ def chance_bars(title: str, x_title: str, xs: list, y_title: str, y_max: float, 
              "hovertemplate": hover},
             {"type": "bar", "x": [xs[0]], "y": [0], "marker": {"color": color}, "name": "Your choice",
              "hovertemplate": chosen_hover},
+            *lines,
         ],
         "layout": layout(title, {"title": {"text": x_title}, **(xaxis or {"dtick": 1})},
                          {"title": {"text": y_title}, "range": [0, y_max], "tickformat": ".0%",
