@@ -18,9 +18,16 @@ and, when the site is built, each page's first-visit weight (``"first_visit":
 with nothing cached, gzip-compressed as a server sends it), with the time to
 its first contentful paint and its cumulative layout shift.
 
+With the site built, each explorer is also driven in Chromium (``"redraws":
+[{"name", "changes", "p50_ms", "p95_ms", "frame_p95_ms",
+"draws_per_change"}]``): a control change timed to the redrawn figure and to
+the next frame, and the figure draws it caused (one per change).
+
 It exits 1, naming the explorer or the calculator, when any explorer's p95 is
-over the 50 ms budget of a control change or any calculator's p95 is over the
-16 ms budget of a keystroke (one frame).
+over the 50 ms budget of a control change (in Python, or from a change to
+the redrawn figure in Chromium), an explorer draws its figure more than once
+per change, or any calculator's p95 is over the 16 ms budget of a keystroke
+(one frame).
 
 ``--suite`` also runs the README's test command and the quick lane
 (``./course test`` and ``./course test --quick``) and adds their wall-clock
@@ -153,6 +160,70 @@ def time_calculators(browser: Any, rounds: int = 300) -> list[dict] | dict:
     return out
 
 
+# the k-th explorer's controls on a page: [number of options, current option] each
+CONTROLS_JS = """k => Array.from(document.querySelectorAll('[data-explorer]')[k]
+  .querySelectorAll('select[data-index], input[data-index]'))
+  .map(c => [c.tagName === 'SELECT' ? c.options.length : parseInt(c.max, 10) + 1, parseInt(c.value, 10)])"""
+
+REDRAW_JS = """async ([k, steps]) => {
+  const root = document.querySelectorAll('[data-explorer]')[k];
+  const controls = Array.from(root.querySelectorAll('select[data-index], input[data-index]'));
+  const real = window.Plotly.react;
+  let draws = 0;
+  window.Plotly.react = function () { draws++; return real.apply(this, arguments); };
+  const handler = [], frame = [];
+  for (const [i, v] of steps) {
+    const el = controls[i];
+    const t0 = performance.now();
+    el.value = String(v);   // a select or a slider moved: the browser fires both events
+    el.dispatchEvent(new Event('input', {bubbles: true}));
+    el.dispatchEvent(new Event('change', {bubbles: true}));
+    handler.push(performance.now() - t0);
+    await new Promise(done => requestAnimationFrame(() => done()));
+    frame.push(performance.now() - t0);
+  }
+  window.Plotly.react = real;
+  return {name: root.getAttribute('data-explorer'), handler, frame, draws};
+}"""
+
+
+def time_redraws(site: Path, browser: Any, rounds: int = 60) -> list[dict] | dict:
+    """Each explorer of the built site ``site`` driven in ``browser``: ``rounds``
+    control changes (each control in turn moved to its next option), timed from
+    the change to the figure redrawn (``p50_ms``, ``p95_ms``: the page's handler,
+    which draws the figure) and to the next frame on screen (``frame_p95_ms``),
+    with the number of figure draws per change (``draws_per_change``, 1 when
+    each change draws once); or {"skipped": why}."""
+    site = Path(site).resolve()
+    if browser is None:
+        return NO_CHROMIUM
+    if not (site / "index.html").is_file():
+        return {"skipped": f"no built site at {site}: run ./course build"}
+    out = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for path in sorted(site.glob("chapters/*.html")):
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-explorer]'))
+                                   .every(e => e.hasAttribute('data-state') && e.querySelector('.main-svg'))""")
+        for k in range(page.evaluate("document.querySelectorAll('[data-explorer]').length")):
+            sizes = page.evaluate(CONTROLS_JS, k)
+            current = [value for _, value in sizes]
+            steps = []
+            while len(steps) < rounds:
+                for i, (size, _) in enumerate(sizes):
+                    current[i] = (current[i] + 1) % size
+                    steps.append([i, current[i]])
+            got = page.evaluate(REDRAW_JS, [k, steps[:rounds]])
+            handler, frame = np.asarray(got["handler"]), np.asarray(got["frame"])
+            out.append({"name": got["name"], "changes": rounds,
+                        "p50_ms": round(float(np.percentile(handler, 50)), 1),
+                        "p95_ms": round(float(np.percentile(handler, 95)), 1),
+                        "frame_p95_ms": round(float(np.percentile(frame, 95)), 1),
+                        "draws_per_change": round(got["draws"] / rounds, 2)})
+    page.close()
+    return out
+
+
 CHAPTER_WEIGHT_KB = 1024
 
 
@@ -210,6 +281,12 @@ def over_budget(report: dict) -> list[str]:
     when all are within)."""
     problems = [f"{e['name']}: p95 {e['p95_ms']:.1f} ms is over the {BUDGET_MS:g} ms budget"
                 for e in report["explorers"] if e["p95_ms"] > BUDGET_MS]
+    redraws = report.get("redraws")
+    if isinstance(redraws, list):
+        problems += [f"explorer {r['name']} in Chromium: p95 {r['p95_ms']:.1f} ms from a change to the redrawn "
+                     f"figure is over the {BUDGET_MS:g} ms budget" for r in redraws if r["p95_ms"] > BUDGET_MS]
+        problems += [f"explorer {r['name']} in Chromium: {r['draws_per_change']} figure draws per control change, "
+                     "not 1" for r in redraws if r["draws_per_change"] != 1]
     calculators = report.get("calculators")
     if isinstance(calculators, list):
         problems += [f"calculator {c['name']}: p95 {c['p95_ms']:.1f} ms is over the {CALCULATOR_BUDGET_MS:g} ms "
@@ -228,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"explorers": [time_explorer(e) for e in explorers], "pages": page_bytes(explorers),
                     "budget_ms": BUDGET_MS, "calculator_budget_ms": CALCULATOR_BUDGET_MS}
     with chromium() as browser:  # one browser for both measurements
+        report["redraws"] = time_redraws(ROOT / "_build" / "html", browser)
         report["calculators"] = time_calculators(browser)
         report["first_visit"] = first_visit_weights(ROOT / "_build" / "html", browser)
     if args.suite:
