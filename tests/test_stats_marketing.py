@@ -184,7 +184,7 @@ def test_preset_link_refuses_what_the_explorer_does_not_have():
     explorer = get("natural-recovery")
     href, said = preset_link(explorer, "chapters/08-capstone-appraisal", design="randomised")
     assert href == "01-celltop-spinal-cord.html?tsx=natural-recovery&design=2#tsx-natural-recovery"
-    assert said == "Comparison: Randomised concurrent control arm"
+    assert said == "Comparison: Randomised control arm (a concurrent control arm, allocated at random)"
     with pytest.raises(ValueError, match="no control 'arms'"):
         preset_link(explorer, "", arms=2)
     with pytest.raises(ValueError, match="n_per_arm=33 is not allowed"):

@@ -45,6 +45,10 @@
       var picked = choice();
       var state = payload.decode(data, picked);
       controls.forEach(function (el) {
+        var details = el.getAttribute("data-details");
+        if (details) {   // a select's short label, and the current option's detail in words beside it
+          root_.querySelector("#" + el.id + "-choice").textContent = JSON.parse(details)[parseInt(el.value, 10)];
+        }
         if (el.type === "range") {
           var label = JSON.parse(el.getAttribute("data-labels"))[parseInt(el.value, 10)];
           el.setAttribute("aria-valuetext", label);

@@ -24,14 +24,14 @@ from . import als, celltop, liver, mesems, meta, progressive_ms
 PAGE = "chapters/08-capstone-appraisal"
 FACTS = data.facts("capstone_veltra")
 LOOKS = FACTS["outcomes"] * FACTS["timepoints"]
-ENDPOINTS = {
-    "ais": ("At least one AIS grade better at 6 months (the press release)", "ais"),
-    "motor": ("At least 5 motor points gained at 12 months (the registered primary)", "motor"),
+ENDPOINTS = {  # key: (short label, detail)
+    "ais": ("1 AIS grade, 6 months", "at least one AIS grade better at 6 months: the press release's endpoint"),
+    "motor": ("5 motor points, 12 months", "at least 5 motor points gained at 12 months: the registered primary"),
 }
 ANALYSED = {
-    "completers": "Completers only (as the press release did)",
-    "itt_worst": "Everyone randomised; withdrawals counted as not improved",
-    "itt_best": "Everyone randomised; withdrawals counted as improved",
+    "completers": ("Completers only", "as the press release did"),
+    "itt_worst": ("Everyone; dropouts failed", "everyone randomised, withdrawals counted as not improved"),
+    "itt_best": ("Everyone; dropouts improved", "everyone randomised, withdrawals counted as improved"),
 }
 COLORS = {"cells": "#1f5f99", "control": "#6b6b6b"}
 
@@ -79,12 +79,13 @@ NUMBERS = Explorer(
           f"The report lists {FACTS['outcomes']} outcomes at {FACTS['timepoints']} visits. p-values are from "
           "Fisher's exact test (two-sided); the interval for the difference is Newcombe's."),
     controls=[
-        Control("endpoint", "Endpoint", [(words, key) for key, (words, _) in ENDPOINTS.items()], "ais"),
-        Control("analysed", "Patients analysed", [(words, key) for key, words in ANALYSED.items()],
+        Control("endpoint", "Endpoint", [(label, key, detail) for key, (label, detail) in ENDPOINTS.items()], "ais"),
+        Control("analysed", "Patients analysed", [(label, key, detail) for key, (label, detail) in ANALYSED.items()],
                 "completers"),
         Control("correction", "Significance threshold",
-                [("p < 0.05, as if this were the only test", "none"),
-                 (f"Bonferroni for the {LOOKS} outcome-visit tests reported", "bonferroni")], "none"),
+                [("p < 0.05", "none", "as if this were the only test"),
+                 (f"Bonferroni for {LOOKS} tests", "bonferroni",
+                  f"corrected for the {LOOKS} outcome-visit tests reported")], "none"),
     ],
     simulate=_simulate,
     readouts=[

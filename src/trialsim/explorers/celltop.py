@@ -101,12 +101,12 @@ NATURAL_RECOVERY = Explorer(
     controls=[
         Control("design", "Comparison", [
             ("No control arm (as in CELLTOP)", "none"),
-            ("Historical benchmark from the literature", "historical"),
-            ("Randomised concurrent control arm", "randomised"),
+            ("Historical benchmark", "historical", "a recovery rate taken from the literature"),
+            ("Randomised control arm", "randomised", "a concurrent control arm, allocated at random"),
         ], "none"),
         Control("timing", "Time from injury to injection", [
             ("Early: within the first year", "early"),
-            ("Late: chronic injury, over a year", "late"),
+            ("Late: over a year", "late", "a chronic injury"),
         ], "early"),
         Control("assumed_rate", "Assumed natural improvement rate (late, at least 1 AIS grade)", [
             ("2%", 0.02), ("5%", 0.05), ("10%", 0.10), ("20%", 0.20), ("30%", 0.30),
@@ -115,10 +115,10 @@ NATURAL_RECOVERY = Explorer(
         Control("endpoint", "Endpoint", [
             ("At least 1 AIS grade better", "ais1"),
             ("At least 2 AIS grades better", "ais2"),
-            ("Motor score gain past a threshold", "motor"),
+            ("Motor score gain", "motor", "a gain in motor score past a threshold"),
         ], "ais1"),
         Control("effect", "True effect of the cells", [
-            ("None", 0.0), ("Small: helps 10% of non-recoverers", 0.1),
+            ("None", 0.0), ("Small: helps 10%", 0.1, "helps 10% of those who would not recover"),
             ("Moderate: helps 25%", 0.25), ("Large: helps 50%", 0.5),
         ], 0.0),
         Control("n_per_arm", "Patients per arm", [

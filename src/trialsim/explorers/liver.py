@@ -47,6 +47,11 @@ EFFECTS = {
     "constant": ("the same benefit throughout (HR 0.7)", (0.7,), ()),
     "late_only": (f"nothing for {int(CHANGE)} months, then a benefit (HR {LATE_HR})", (1.0, LATE_HR), (CHANGE,)),
 }
+# the short labels of the effects (a select shows them; the words above follow as its detail)
+EFFECT_LABELS = {"none": ("No effect at all", ""),
+                 "early_harm": ("Early harm, later benefit", "harm for six months, then a benefit"),
+                 "constant": ("Same benefit throughout", f"hazard ratio {EFFECTS['constant'][1][0]:g} from the start"),
+                 "late_only": ("Delayed benefit", f"nothing for {int(CHANGE)} months, then hazard ratio {LATE_HR}")}
 STEP = 3                                     # the curves are drawn from the survival at every third month
 GRID = list(range(0, FOLLOWUP + 1, STEP))
 COLORS = {"msc": "#1f5f99", "control": "#8c8c8c", "window": "rgba(43,122,61,0.10)", "landmark": "#2b7a3d"}
@@ -241,7 +246,8 @@ LANDMARK = Explorer(
           "from thousands of seeded trials per setting (known to within half a percentage point), and it is the "
           "honest count. Hazard ratios are Cox models and p-values log-rank tests over the window."),
     controls=[
-        Control("effect", "True effect of the cells", [(words, key) for key, (words, *_ ) in EFFECTS.items()],
+        Control("effect", "True effect of the cells", [(EFFECT_LABELS[key][0], key, EFFECT_LABELS[key][1])
+                                                       for key in EFFECTS],
                 "late_only"),
         Control("landmark", "Landmark: analyse from month", [(str(m) if m else "0 (no landmark)", m)
                                                                for m in LANDMARKS], 13, kind="range"),
@@ -251,7 +257,8 @@ LANDMARK = Explorer(
                                                    for m in LANDMARK_FOLLOWUPS], 75, kind="range"),
         Control("analysis", "Analysis reported", [("The whole follow-up", "whole"),
                                                   ("Only after the landmark", "after"),
-                                                  ("Every window tried, the best reported", "best")], "after"),
+                                                  ("The best of every window", "best",
+                                                   "every window tried, the best one reported")], "after"),
     ],
     simulate=_landmark,
     readouts=[

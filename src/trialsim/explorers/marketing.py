@@ -33,15 +33,22 @@ STEP_LABELS = ["Base rate", "Mouse study", "Phase I,<br>no control", "Open-label
 RCT = {
     "none": "Not done yet",
     "positive": "Positive (p < 0.05, in favour)",
-    "negative": "Negative (no significant benefit)",
-    "two": "Two independent positive trials",
+    "negative": "Negative (not significant)",
+    "two": "2 independent positive trials",
 }
+
+
+SHORT_STARTS = {"all": ("All candidates", "all candidates entering phase I"),
+                "biologic": ("Biologics", "biologics entering phase I"),
+                "chronic": ("Chronic, common", "chronic diseases common in the population"),
+                "rare": ("Rare diseases", "")}
 
 
 def _lr_options(values, default):
     return [("Not done", 0.0)] + [
-        (f"Positive, likelihood ratio {v:g}" + (" (course default)" if v == default else "")
-         + (": tells us nothing" if v == 1 else ""), v) for v in values]
+        (f"Positive, LR {v:g}" + (" (default)" if v == default else ""), v,
+         f"likelihood ratio {v:g}" + (", the course's default" if v == default else "")
+         + (": it tells us nothing" if v == 1 else "")) for v in values]
 
 
 def rct_ratio(result: str, power: float) -> float:
@@ -136,7 +143,8 @@ EVIDENCE = Explorer(
           f"({ALPHA:g}), or (1 - power)/(1 - {ALPHA:g}) if it is negative."),
     controls=[
         Control("start", "Starting point (published share reaching approval)",
-                [(f"{words} ({p:.1%})", key) for key, (words, p) in STARTS.items()], "all"),
+                [(f"{SHORT_STARTS[key][0]} ({p:.1%})", key, SHORT_STARTS[key][1]) for key, (_, p) in STARTS.items()],
+                "all"),
         Control("mouse", "A mouse study shows recovery", _lr_options([1.0, 1.5, 3.0], FACTS["lr_mouse"]),
                 FACTS["lr_mouse"]),
         Control("phase1", "An uncontrolled phase I reports 'signs of improvement'",

@@ -63,7 +63,11 @@ class LiveExplorer(widgets.VBox):
     def __init__(self, explorer: Explorer) -> None:
         self.explorer = explorer
         self.controls: dict[str, widgets.ValueWidget] = {}
+        self.details: dict[str, widgets.HTML] = {}  # a select's current option in words, when it has details
         for c in explorer.controls:
+            if any(c.details):
+                self.details[c.name] = widgets.HTML()
+                self.details[c.name].add_class("tsx-live-choice")
             common = dict(options=list(c.options), value=c.default, description=c.label,
                           style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
             widget = (widgets.SelectionSlider(continuous_update=False, **common)
@@ -80,7 +84,8 @@ class LiveExplorer(widgets.VBox):
         for widget in self.controls.values():
             widget.observe(self.update, names="value")
         title = widgets.HTML(f"<h4>{html.escape(explorer.title)}</h4>")
-        panel = widgets.VBox(list(self.controls.values()))
+        panel = widgets.VBox([widgets.VBox([w, self.details[name]]) if name in self.details else w
+                              for name, w in self.controls.items()])
         panel.add_class("tsx-live-controls")
         super().__init__([title, panel, self.readouts, self.figure, self.conclusion])
         self.add_class("tsx-live-explorer")
@@ -101,6 +106,10 @@ class LiveExplorer(widgets.VBox):
     def update(self, _change: Any = None) -> None:
         """Recompute the state from the controls' values and redraw everything."""
         self.outcome = self.explorer.outcome(**self.values)
+        for control in self.explorer.controls:
+            if control.name in self.details:
+                detail = control.details[control.index(self.outcome.params[control.name])]
+                self.details[control.name].value = f"<em>{html.escape(detail)}</em>"
         self.figure_spec = self.explorer.figure_dict(self.outcome)
         self.conclusion.value = conclusion_html(self.outcome)  # what a learner reads first, sent first
         self.readouts.value = readout_html(self.explorer, self.outcome)

@@ -36,8 +36,10 @@ def controls_html(explorer: Explorer, dom: str) -> str:
     for i, c in enumerate(explorer.controls):
         cid = f"{dom}-{c.name}"
         current = c.index(c.default)
-        help_id = f"{cid}-help"
-        described = f' aria-describedby="{help_id}"' if c.help else ""
+        help_id, choice_id = f"{cid}-help", f"{cid}-choice"
+        has_details = any(c.details)
+        ids = ([choice_id] if has_details else []) + ([help_id] if c.help else [])
+        described = f' aria-describedby="{" ".join(ids)}"' if ids else ""
         parts.append(f'<div class="tsx-control"><label for="{cid}">{esc(c.label)}</label>')
         if c.kind == "range":
             labels = json.dumps([lab for lab, _ in c.options])
@@ -53,9 +55,12 @@ def controls_html(explorer: Explorer, dom: str) -> str:
                 f'<option value="{j}"{" selected" if j == current else ""}>{esc(lab)}</option>'
                 for j, (lab, _) in enumerate(c.options)
             )
+            details = f' data-details="{esc(json.dumps(list(c.details)))}"' if has_details else ""
             parts.append(
-                f'<select id="{cid}" name="{esc(c.name)}" data-index="{i}"{described}>{opts}</select>'
+                f'<select id="{cid}" name="{esc(c.name)}" data-index="{i}"{details}{described}>{opts}</select>'
             )
+            if has_details:
+                parts.append(f'<span class="tsx-choice" id="{choice_id}">{esc(c.details[current])}</span>')
         if c.help:
             parts.append(f'<span class="tsx-help" id="{help_id}">{esc(c.help)}</span>')
         parts.append("</div>")
