@@ -238,9 +238,9 @@ def open_page(browser, site_url):
     requests from its first byte is recorded.  Contexts close at teardown."""
     contexts = []
 
-    def _open(rel: str, viewport=(1280, 900)) -> PageRecord:
+    def _open(rel: str, viewport=(1280, 900), color_scheme: str = "light") -> PageRecord:
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                      service_workers="block")
+                                      service_workers="block", color_scheme=color_scheme)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

@@ -153,17 +153,21 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 
 FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+# docutils marks a bibliography up as role="list" around entries that are not list
+# items, which screen readers (and axe) reject: it is read as the entries it holds
+CITATION_LIST = re.compile(r'<div role="list" class="citation-list">')
 
 
-def _drop_fontawesome_js(app, exception) -> None:
-    """Remove the theme's fontawesome.js (530 KB gzipped, for custom SVG icons the
-    course does not use) from every page: the theme's icons are drawn by the
-    Font Awesome web font its stylesheet already loads."""
+def _tidy_pages(app, exception) -> None:
+    """Every built page: remove the theme's fontawesome.js (530 KB gzipped, for
+    custom SVG icons the course does not use; the theme's icons are drawn by the
+    Font Awesome web font its stylesheet already loads), and the wrong list role
+    of a bibliography."""
     if exception is not None or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        trimmed = FONTAWESOME_JS.sub("", text)
+        trimmed = CITATION_LIST.sub('<div class="citation-list">', FONTAWESOME_JS.sub("", text))
         if trimmed != text:
             page.write_text(trimmed, encoding="utf-8")
 
@@ -187,5 +191,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _copy_plotly)
     app.connect("html-page-context", _offer_notebook, priority=400)  # before the theme's download menu
     app.connect("html-page-context", _page_context)
-    app.connect("build-finished", _drop_fontawesome_js)
+    app.connect("build-finished", _tidy_pages)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
