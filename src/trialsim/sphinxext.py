@@ -77,7 +77,10 @@ def plotly_js_source(root: str | Path | None = None) -> Path:
 def figure_html(figure_json: str, label: str = "Figure") -> str:
     """A container the course's JS draws a plotly figure into."""
     safe = figure_json.replace("</", "<\\/")
-    return (f'<div class="tsx-plotly" role="figure" aria-label="{html.escape(label)}">'
+    # the box keeps the figure's height while plotly.js loads, so nothing below it moves
+    height = json.loads(figure_json).get("layout", {}).get("height", 450)
+    return (f'<div class="tsx-plotly" role="figure" aria-label="{html.escape(label)}" '
+            f'style="min-height: {height}px">'
             f'<script type="application/json">{safe}</script></div>')
 
 
@@ -156,20 +159,83 @@ FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawe
 # docutils marks a bibliography up as role="list" around entries that are not list
 # items, which screen readers (and axe) reject: it is read as the entries it holds
 CITATION_LIST = re.compile(r'<div role="list" class="citation-list">')
+# the theme's title for print leaves out the chapter's number: it is copied in
+CHAPTER_NUMBER = re.compile(r'<h1><span class="section-number">([^<]*)</span>')
+PRINT_TITLE = re.compile(r'(<div id="jb-print-docs-body" class="onlyprint">\s*<h1>)')
+
+
+# a rule of a stylesheet (selector{declarations}) and an icon's code point in it ("\f0c9")
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+ICON_CODE = re.compile('"(?:\\\\([ef][0-9a-f]{3})|([\ue000-\uf8ff]))"')  # escaped, or the character itself
+
+
+def _codes(body: str) -> list[int]:
+    return [int(escaped, 16) if escaped else ord(char) for escaped, char in ICON_CODE.findall(body)]
+ICON_NAME = re.compile(r"\bfa-[a-z0-9-]+")
+ICON_FONTS = ("fa-solid-900.woff2", "fa-regular-400.woff2")
+
+
+def icon_codepoints(site: Path) -> dict[str, int]:
+    """The icons the built site ``site`` can show, by Font Awesome name (or by the
+    theme's own rule that draws one) -> code point: those named in its pages and
+    scripts, and those its stylesheet draws itself (admonitions, links)."""
+    css = "\n".join(p.read_text(encoding="utf-8", errors="replace")
+                    for p in (site / "_static").rglob("*.css"))
+    named: dict[str, int] = {}
+    drawn: dict[str, int] = {}
+    for selectors, body in CSS_RULE.findall(css):
+        codes = _codes(body)
+        if not codes:
+            continue
+        names = [sel.strip().removeprefix(".").removesuffix(":before").removesuffix("::before")
+                 for sel in selectors.split(",")]
+        if all(ICON_NAME.fullmatch(name) for name in names):
+            named.update(dict.fromkeys(names, codes[0]))
+        else:  # the theme's own use: an admonition's or a link's icon, a variable holding one
+            drawn.update({f"{selectors.strip()[-50:]} #{i}": code for i, code in enumerate(codes)})
+    used = set()
+    for path in [*site.rglob("*.html"), *(site / "_static").rglob("*.js")]:
+        if path.name != "fontawesome.js":
+            used |= set(ICON_NAME.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return {**{name: named[name] for name in sorted(used & set(named))}, **drawn}
+
+
+def _subset_icon_font(site: Path) -> None:
+    """Cut the theme's Font Awesome fonts (150 KB gzipped) down to the icons the
+    site can show (``icon_codepoints``)."""
+    from fontTools import subset
+
+    codes = sorted(set(icon_codepoints(site).values()))
+    for path in (site / "_static").rglob("*.woff2"):
+        if path.name not in ICON_FONTS:
+            continue
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.notdef_outline = True
+        font = subset.load_font(str(path), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=codes)
+        subsetter.subset(font)
+        subset.save_font(font, str(path), options)
 
 
 def _tidy_pages(app, exception) -> None:
     """Every built page: remove the theme's fontawesome.js (530 KB gzipped, for
     custom SVG icons the course does not use; the theme's icons are drawn by the
-    Font Awesome web font its stylesheet already loads), and the wrong list role
-    of a bibliography."""
+    Font Awesome web font its stylesheet already loads), the wrong list role
+    of a bibliography, and the missing chapter number of the title printed on
+    paper; then cut the icon fonts down to the icons the site shows."""
     if exception is not None or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         trimmed = CITATION_LIST.sub('<div class="citation-list">', FONTAWESOME_JS.sub("", text))
+        number = CHAPTER_NUMBER.search(trimmed)
+        if number:
+            trimmed = PRINT_TITLE.sub(r"\g<1>" + number.group(1).replace("\\", r"\\"), trimmed, count=1)
         if trimmed != text:
             page.write_text(trimmed, encoding="utf-8")
+    _subset_icon_font(Path(app.outdir))
 
 
 def _is_thebe(script) -> bool:

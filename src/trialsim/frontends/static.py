@@ -21,7 +21,7 @@ from . import payload
 if TYPE_CHECKING:
     from .explorer import Explorer
 
-JS_MODULES = ("core", "payload", "figures", "explorer", "quiz", "drill", "appraisal")
+JS_MODULES = ("core", "payload", "figures", "explorer", "quiz", "drill", "appraisal", "handout")
 
 
 def controls_html(explorer: Explorer, dom: str) -> str:
@@ -79,8 +79,10 @@ def static_html(explorer: Explorer) -> str:
     for j, (r, value) in enumerate(zip(explorer.readouts, default.shown, strict=True)):
         parts.append(f'<div><dt>{esc(r.label)}</dt><dd data-readout="{j}">{esc(value)}</dd></div>')
     parts.append("</dl>")
+    height = explorer.figure_template.get("layout", {}).get("height", 450)  # kept while plotly.js loads
     parts.append(
-        f'<div class="tsx-figure" role="figure" aria-label="{esc(explorer.figure_label or explorer.title)}"></div>'
+        f'<div class="tsx-figure" role="figure" aria-label="{esc(explorer.figure_label or explorer.title)}" '
+        f'style="min-height: {height}px"></div>'
     )
     parts.append(
         '<p class="tsx-conclusion"><strong>What a careful reader may conclude: </strong>'
