@@ -405,17 +405,8 @@
    * of the page, removed after printing. */
   function printHandout(doc, markdown) {
     var sheet = doc.createElement("div");
-    sheet.className = "tsx-print-handout";
     sheet.innerHTML = handoutHtml(markdown);
-    doc.body.appendChild(sheet);
-    doc.body.classList.add("tsx-printing-handout");
-    var done = function () {
-      doc.body.classList.remove("tsx-printing-handout");
-      if (sheet.parentNode) { sheet.parentNode.removeChild(sheet); }
-      root.removeEventListener("afterprint", done);
-    };
-    root.addEventListener("afterprint", done);
-    root.print();
+    core.printAlone(doc, sheet);
   }
 
   function initAppraisal(el) {

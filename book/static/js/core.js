@@ -73,6 +73,21 @@
     }
   });
 
+  /* Print ``sheet`` (an element) alone: the print style shows it in place of
+   * the page; it is removed, and the page is itself again, after printing. */
+  function printAlone(doc, sheet) {
+    sheet.classList.add("tsx-print-handout");
+    doc.body.appendChild(sheet);
+    doc.body.classList.add("tsx-printing-handout");
+    var done = function () {
+      doc.body.classList.remove("tsx-printing-handout");
+      if (sheet.parentNode) { sheet.parentNode.removeChild(sheet); }
+      root.removeEventListener("afterprint", done);
+    };
+    root.addEventListener("afterprint", done);
+    root.print();
+  }
+
   if (root.document) {
     if (root.document.readyState === "complete") {
       root.setTimeout(function () { boot(root.document); }, 0);
@@ -82,5 +97,5 @@
   }
 
   return { escapeHtml: escapeHtml, pageHref: pageHref, register: register, boot: boot, define: define,
-           FILE_SEARCH: FILE_SEARCH };
+           printAlone: printAlone, FILE_SEARCH: FILE_SEARCH };
 });

@@ -35,7 +35,21 @@
     var readouts = root_.querySelectorAll("[data-readout]");
     var conclusion = root_.querySelector("[data-conclusion]");
     var figure = root_.querySelector(".tsx-figure");
+    var settings = doc.createElement("p");   // on paper the controls are frozen: the settings in words
+    settings.className = "tsx-print-settings";
+    figure.parentNode.insertBefore(settings, root_.querySelector(".tsx-readouts"));
     var shown = -1;
+
+    /* Each control's label and its current choice, in words. */
+    function settingsText() {
+      return "Settings shown: " + controls.map(function (el) {
+        var label = el.labels && el.labels[0] ? el.labels[0].textContent.trim() : el.name;
+        var choice = el.type === "range" ? el.getAttribute("aria-valuetext") : el.options[el.selectedIndex].text;
+        var detail = el.getAttribute("data-details");
+        detail = detail ? JSON.parse(detail)[parseInt(el.value, 10)] : "";
+        return label + ": " + choice + (detail ? " (" + detail + ")" : "");
+      }).join("; ") + ".";
+    }
 
     function choice() {
       return controls.map(function (el) { return parseInt(el.value, 10); });
@@ -56,6 +70,7 @@
           if (out) { out.textContent = label; }
         }
       });
+      settings.textContent = settingsText();
       if (state.index === shown) { return; }   // "input" and "change" of one move: draw once
       shown = state.index;
       readouts.forEach(function (el) {

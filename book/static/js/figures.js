@@ -214,25 +214,47 @@
     return layout;
   }
 
-  /* Draw (or redraw) figure ``fig`` in element ``el``. */
+  var PRINT_WIDTH = 680;   // px: the width of an A4 or a Letter page inside its margins
+  var printing = false;
+
+  /* Draw (or redraw) figure ``fig`` in element ``el``: at the element's width,
+   * or at a page's width while the page is printed. */
   function draw(el, fig) {
     if (!root.Plotly) {
       el.textContent = "This figure needs plotly.js, which did not load.";
       return;
     }
     el.tsxFigure = fig;
-    el.tsxWidth = el.clientWidth || 0;
-    root.Plotly.react(el, fig.data || [], fit(fig, el.tsxWidth), PLOT_CONFIG);
+    el.tsxWidth = printing ? PRINT_WIDTH : el.clientWidth || 0;
+    var layout = fit(fig, el.tsxWidth);
+    if (printing) { layout.width = PRINT_WIDTH; }
+    root.Plotly.react(el, fig.data || [], layout, PLOT_CONFIG);
+  }
+
+  /* Before printing, every figure is laid out again for the page; after, for the screen. */
+  function setPrinting(on) {
+    if (on === printing) { return; }
+    printing = on;
+    root.document.querySelectorAll(".js-plotly-plot").forEach(function (el) {
+      if (el.tsxFigure) { draw(el, el.tsxFigure); }
+    });
   }
 
   /* After the window's width changes (a phone turned, a window resized), each
    * figure is laid out again for its new width. */
   function redrawResized() {
     root.document.querySelectorAll(".js-plotly-plot").forEach(function (el) {
-      if (el.tsxFigure && el.clientWidth && el.clientWidth !== el.tsxWidth) { draw(el, el.tsxFigure); }
+      if (el.tsxFigure && !printing && el.clientWidth && el.clientWidth !== el.tsxWidth) { draw(el, el.tsxFigure); }
     });
   }
   if (root.addEventListener && root.document) {
+    root.addEventListener("beforeprint", function () { setPrinting(true); });
+    root.addEventListener("afterprint", function () { setPrinting(false); });
+    if (root.matchMedia) {
+      var paper = root.matchMedia("print");
+      var onPaper = function (e) { setPrinting(e.matches); };
+      if (paper.addEventListener) { paper.addEventListener("change", onPaper); } else { paper.addListener(onPaper); }
+    }
     var pending = null;
     root.addEventListener("resize", function () {
       root.clearTimeout(pending);
