@@ -142,8 +142,14 @@ def test_bench_prints_the_promised_json():
 
 def test_bench_fails_when_an_explorer_is_over_budget():
     report = {"explorers": [{"name": "quick", "p95_ms": 49.9}, {"name": "slow", "p95_ms": 50.4}],
-              "calculators": [{"name": "one-group", "p95_ms": 3.0}, {"name": "ordered", "p95_ms": 16.5}]}
+              "calculators": [{"name": "one-group", "p95_ms": 3.0}, {"name": "ordered", "p95_ms": 16.5}],
+              "first_visit": [{"page": "book/intro.html", "kb_gzip": 301},
+                              {"page": "chapters/a.html", "kb_gzip": 1024},
+                              {"page": "chapters/b.html", "kb_gzip": 1025},
+                              {"page": "book/glossary.html", "kb_gzip": 900}]}
     assert bench.over_budget(report) == ["slow: p95 50.4 ms is over the 50 ms budget",
+                                         "book/intro.html: first visit 301 KB gzipped is over the 300 KB budget",
+                                         "chapters/b.html: first visit 1025 KB gzipped is over the 1024 KB budget",
                                          "calculator ordered: p95 16.5 ms is over the 16 ms budget"]
 
 

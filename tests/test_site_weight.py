@@ -1,6 +1,8 @@
 """The built site's weight on a first visit, measured as ./course bench measures
-it: every chapter at most 1 MB gzipped, with plotly.js's basic bundle, loaded
-deferred, and without the theme's fontawesome.js."""
+it: every chapter at most 1 MB gzipped and the front page at most 300 KB, with
+plotly.js's basic bundle, loaded deferred, without the theme's fontawesome.js,
+and with icon fonts cut down to the icons the site shows; figure boxes hold
+their place while the page loads."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ def test_a_chapters_first_visit_is_at_most_one_megabyte(site_dir, browser):
     assert len(chapters) == 8
     heavy = [w for w in chapters if w["kb_gzip"] > bench.CHAPTER_WEIGHT_KB]
     assert heavy == [], heavy
+    intro = next(w for w in weights if w["page"] == "book/intro.html")
+    assert intro["kb_gzip"] <= bench.INTRO_WEIGHT_KB, intro
     # the times are the benchmark's to report, not this test's to judge; they are measured
     assert all(w["first_paint_ms"] is not None and w["layout_shift"] >= 0 for w in weights), weights
     for w in weights:
@@ -84,3 +88,35 @@ def test_the_jupyterhub_launch_switch_is_documented_and_off(site_dir):
     assert config["launch_buttons"]["jupyterhub_url"] == ""
     assert "nbgitpuller" in (root / "_config.yml").read_text()
     assert "git-pull" not in (site_dir / "chapters" / "04-mesems.html").read_text(encoding="utf-8")  # no hub link
+
+
+def test_icon_fonts_hold_every_icon_the_site_shows_and_no_more(site_dir):
+    """The theme's Font Awesome fonts are cut to the code points the site's pages
+    and stylesheets use: each used icon has its glyph, and the fonts are small."""
+    from fontTools.ttLib import TTFont
+
+    used = set(sphinxext.icon_codepoints(site_dir).values())
+    assert len(used) >= 10, used
+    fonts = sorted(site_dir.glob("_static/**/webfonts/fa-*.woff2"))
+    assert len(fonts) >= 3, "no Font Awesome fonts in the site"
+    held = set()
+    for font in fonts:
+        held |= set(TTFont(str(font)).getBestCmap() or {})
+        # fa-brands is left whole: no page shows a brand's icon, so no page loads it
+        if "brands" not in font.name:
+            assert font.stat().st_size < 12_000, (font, font.stat().st_size)
+    assert used - held == set(), [hex(c) for c in sorted(used - held)]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_figure_boxes_hold_their_place_while_the_page_loads(site_dir, browser, width):
+    """Each figure's box is reserved at its drawn height before plotly draws it
+    (the layout's height as min-height), and the first visit's cumulative
+    layout shift in the window is nil."""
+    pages = [str(p.relative_to(site_dir)) for p in sorted(site_dir.glob("chapters/*.html"))]
+    for rel in pages:
+        boxes = re.findall(r'class="(?:tsx-figure|tsx-plotly)"[^>]*>', (site_dir / rel).read_text(encoding="utf-8"))
+        assert boxes and all(re.search(r'style="min-height: \d+px"', b) for b in boxes), (rel, boxes[:2])
+    weights = bench.first_visit_weights(site_dir, browser, pages, width=width)
+    shifted = [(w["page"], w["layout_shift"]) for w in weights if w["layout_shift"] > 0.01]
+    assert shifted == [], shifted

@@ -224,15 +224,17 @@ def time_redraws(site: Path, browser: Any, rounds: int = 60) -> list[dict] | dic
     return out
 
 
-CHAPTER_WEIGHT_KB = 1024
+CHAPTER_WEIGHT_KB = 1024   # a chapter's first visit, gzipped, all resources
+INTRO_WEIGHT_KB = 300      # the course's front page
 
 
-def first_visit_weights(site: Path, browser: Any, pages: list[str] | None = None) -> list[dict] | dict:
+def first_visit_weights(site: Path, browser: Any, pages: list[str] | None = None,
+                        width: int = 1280) -> list[dict] | dict:
     """Each page's first-visit weight in the built site ``site``, loaded in
     ``browser``: every resource Chromium loads for it (a fresh context, so
     nothing cached), gzip-compressed as a server would send it, summed in KB,
     the first contentful paint in ms and the cumulative layout shift while it
-    loads; or {"skipped": why}."""
+    loads in a window ``width`` px wide; or {"skipped": why}."""
     import gzip
     import urllib.parse
 
@@ -245,7 +247,7 @@ def first_visit_weights(site: Path, browser: Any, pages: list[str] | None = None
                             + list(site.glob("book/*.html")))
     out = []
     for rel in pages:
-        context = browser.new_context()
+        context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
         urls: set[str] = set()
         page.on("request", lambda request, urls=urls: urls.add(request.url))
@@ -277,8 +279,8 @@ def time_command(args: list[str]) -> float:
 
 def over_budget(report: dict) -> list[str]:
     """One message for each explorer in ``report`` whose p95 recompute time is over
-    the 50 ms budget, and each calculator over its 16 ms budget (an empty list
-    when all are within)."""
+    the 50 ms budget, each calculator over its 16 ms budget and each page over
+    its first-visit weight (an empty list when all are within)."""
     problems = [f"{e['name']}: p95 {e['p95_ms']:.1f} ms is over the {BUDGET_MS:g} ms budget"
                 for e in report["explorers"] if e["p95_ms"] > BUDGET_MS]
     redraws = report.get("redraws")
@@ -287,6 +289,12 @@ def over_budget(report: dict) -> list[str]:
                      f"figure is over the {BUDGET_MS:g} ms budget" for r in redraws if r["p95_ms"] > BUDGET_MS]
         problems += [f"explorer {r['name']} in Chromium: {r['draws_per_change']} figure draws per control change, "
                      "not 1" for r in redraws if r["draws_per_change"] != 1]
+    visits = report.get("first_visit")
+    if isinstance(visits, list):
+        problems += [f"{v['page']}: first visit {v['kb_gzip']} KB gzipped is over the {limit} KB budget"
+                     for v in visits
+                     for limit in [INTRO_WEIGHT_KB if v["page"] == "book/intro.html" else CHAPTER_WEIGHT_KB]
+                     if v["kb_gzip"] > limit]
     calculators = report.get("calculators")
     if isinstance(calculators, list):
         problems += [f"calculator {c['name']}: p95 {c['p95_ms']:.1f} ms is over the {CALCULATOR_BUDGET_MS:g} ms "
@@ -308,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         report["redraws"] = time_redraws(ROOT / "_build" / "html", browser)
         report["calculators"] = time_calculators(browser)
         report["first_visit"] = first_visit_weights(ROOT / "_build" / "html", browser)
+        report["first_visit_phone"] = first_visit_weights(ROOT / "_build" / "html", browser, width=390)
     if args.suite:
         report["suite"] = {"quick_s": time_command([str(ROOT / "course"), "test", "--quick", "-q"]),
                            "full_s": time_command([str(ROOT / "course"), "test", "-q"])}
