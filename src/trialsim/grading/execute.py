@@ -23,6 +23,11 @@ interrupt the kernel gets up to ``iopub_timeout`` (60 s) to answer, and if it
 does not, grading goes on with the next cell instead of abandoning the
 notebook.
 
+A cell that kills its kernel (``os._exit``, a crash, the memory bound) costs
+only its own items too: the kernel is started again, the cells before it that
+ran without error are run again (silently) to rebuild its state, and grading
+goes on with the next cell; the cell shows ``KernelDied``.
+
 A cell stopped by the limit shows ``CellTimeoutError`` with a message that
 says what happened. Used by ``nbgrader_config.py`` (``Autograde``) and by
 ``trialsim.grading.check``, so a learner checking their own work meets the same rule.
@@ -32,15 +37,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 from typing import Any
 
 import psutil
-from nbclient.util import ensure_async
+from nbclient.exceptions import DeadKernelError
+from nbclient.util import ensure_async, run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute as NbgraderExecute
 from traitlets import Float, Integer, default
 
 STOPPED = "CellTimeoutError"
+DIED = "KernelDied"
 
 
 def cpu_seconds(process: psutil.Process) -> float:
@@ -149,6 +157,39 @@ class Execute(NbgraderExecute):
         cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
         cell.outputs.append(NotebookNode(output_type="error", ename=STOPPED, evalue=message,
                                          traceback=[f"{STOPPED}: {message}"]))
+
+    async def async_execute_cell(self, cell: NotebookNode, cell_index: int, execution_count: int | None = None,
+                                 store_history: bool = True) -> NotebookNode:
+        """Execute one cell; if it kills the kernel, start a new kernel with the
+        state the earlier cells built, and mark this cell ``KernelDied``."""
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        except DeadKernelError:
+            self._stop_watching()
+            self.log.warning("The kernel died in cell %d: starting it again", cell_index)
+            outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
+            await self._revive(cell_index)
+            message = ("the kernel stopped while running this cell (os._exit, a crash, or more memory than "
+                       "the grader allows); it was started again and the cells after this one graded as usual")
+            cell.outputs = [*outputs, NotebookNode(output_type="error", ename=DIED, evalue=message,
+                                                   traceback=[f"{DIED}: {message}"])]
+            return cell
+
+    execute_cell = run_sync(async_execute_cell)   # nbclient binds its own coroutine here, not an override
+
+    async def _revive(self, upto: int) -> None:
+        """A new kernel, with the earlier code cells that ran without error run
+        again on copies (their outputs in the notebook are left as they were)."""
+        await ensure_async(self.km.restart_kernel(now=True))
+        with contextlib.suppress(Exception):
+            self.kc.stop_channels()
+        self.kc = self.km.client()
+        await ensure_async(self.kc.start_channels())
+        await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
+        for index, earlier in enumerate(self.nb.cells[:upto]):
+            ran_clean = not any(o.get("output_type") == "error" for o in earlier.get("outputs", []))
+            if earlier.cell_type == "code" and ran_clean:
+                await super().async_execute_cell(copy.deepcopy(earlier), index, store_history=False)
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> tuple[NotebookNode, Any]:
         """Execute every cell of ``nb`` as nbgrader's ``Execute`` does and return
