@@ -374,3 +374,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if item.path.name.startswith("test_grading"):
             item.add_marker(pytest.mark.grading)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--class-size", type=int, default=30,
+                     help="students in the synthetic class ./course grade is tested on (300: the measured run)")

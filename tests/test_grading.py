@@ -848,12 +848,13 @@ def test_regrading_one_student_leaves_the_others_alone(run):
 def test_grading_state_stays_out_of_git_and_the_book():
     state = ["gradebook.db", "submitted/a/ps01-celltop/x.ipynb", "autograded/a/x.ipynb",
              "feedback/a/x.html", "downloaded/ps01-celltop/archive/s.zip", "my-work/ps01-celltop/x.ipynb",
-             "grades.csv"]
+             "grades.csv", ".grading/ps01-celltop/graded.json", "synthetic-class.json"]
     proc = subprocess.run(["git", "check-ignore", "--no-index", *state], cwd=REPO, capture_output=True, text=True)
     assert sorted(proc.stdout.split()) == sorted(state)
     import yaml
     excluded = set(yaml.safe_load((REPO / "_config.yml").read_text())["exclude_patterns"])
-    assert {"solutions", "exercises", "submitted", "autograded", "feedback", "downloaded", "my-work"} <= excluded
+    assert {"solutions", "exercises", "submitted", "autograded", "feedback", "downloaded", "my-work",
+            ".grading"} <= excluded
 
 
 # The capstone's exercise is the written appraisal on its page, marked with a problem set's rubric

@@ -5,20 +5,16 @@ interrupts an endless loop, and then abandons the whole notebook: on a busy
 server the student with one endless loop scored zero for every question.
 The course's ``Execute`` counts a cell's limit in the kernel's CPU seconds and
 gives an interrupted kernel time to answer. These tests show the failure and
-the fix on small notebooks, then grade a whole class with the course's real
-settings while every core is busy.
+the fix on small notebooks; test_grading_class.py grades a whole class with
+the course's real settings on a machine kept busy by parallel grading.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
 import time
 
 import nbformat
 import pytest
-import test_grading as grading
 from nbclient.exceptions import CellTimeoutError
 from nbgrader.preprocessors import Execute as NbgraderExecute
 
@@ -93,52 +89,3 @@ def test_a_cell_that_waits_forever_is_stopped_by_the_wall_clock(tmp_path):
     (stopped,) = errors(nb.cells[0])
     assert stopped.ename == "CellTimeoutError" and "stopped after 3 s without finishing" in stopped.evalue
     assert errors(nb.cells[1]) == []
-
-
-def _busy(stop) -> None:
-    os.setsid()  # its own session, so its own scheduling group, like another user's work
-    x = 0
-    while not stop.is_set():
-        for _ in range(100_000):
-            x += 1
-
-
-@contextlib.contextmanager
-def every_core_busy():
-    stop = multiprocessing.get_context("fork").Event()
-    procs = [multiprocessing.get_context("fork").Process(target=_busy, args=(stop,), daemon=True)
-             for _ in range(len(os.sched_getaffinity(0)))]
-    for proc in procs:
-        proc.start()
-    try:
-        yield len(procs)
-    finally:
-        stop.set()
-        for proc in procs:
-            proc.join(timeout=10)
-            if proc.is_alive():
-                proc.kill()
-
-
-@pytest.mark.xdist_group("under-load")
-def test_a_class_is_graded_right_while_every_core_is_busy(tmp_path):
-    """ps03's class (right, wrong, raising, endless loop, untouched) with the
-    course's real settings (30 s of computing per cell), while CPU-bound
-    processes occupy every core: every student gets exactly their score."""
-    spec = grading.SPECS["ps03-progressive-ms"]
-    root = tmp_path / "course"
-    release = grading.make_course(root, spec, timeout=None)
-    with every_core_busy() as busy:
-        start = time.perf_counter()
-        proc = grading.nbgrader(root, "autograde", spec.name, check=False)
-        seconds = time.perf_counter() - start
-    run = grading.Run(spec, root, release, proc, seconds)
-    print(f"{spec.name} autograded with {busy} busy processes: {seconds:.0f} s")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    for student in run.readable():
-        expected = {item: spec.students[student]["expected"].get(item, points) for item, points in spec.auto.items()}
-        expected |= {item: 0 for item in spec.manual}
-        assert run.scores(student) == expected, student
-    loop = next(c for c in run.graded_notebook("s04-endless").cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == spec.loop_cell)
-    assert "stopped after 30 s of computing" in errors(loop)[0].evalue

@@ -270,6 +270,44 @@ def first_visit_weights(site: Path, browser: Any, pages: list[str] | None = None
     return out
 
 
+def time_grading(students: int, workers: list[int], seed: int = 1) -> list[dict]:
+    """Grade a synthetic class of ``students`` (``trialsim.grading.synthetic``)
+    with the course's own settings (30 s of computing per cell) once for each
+    worker count, each in a fresh temporary course: wall seconds, seconds per
+    submission, peak memory per worker and per kernel, and whether every
+    student got their expected score."""
+    import io
+    import tempfile
+
+    from nbgrader.api import Gradebook
+
+    from .grading import batch, synthetic
+
+    out = []
+    for count in workers:
+        with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
+            course = Path(tmp) / "course"
+            course.mkdir()
+            shutil.copy2(ROOT / "nbgrader_config.py", course)
+            shutil.copytree(ROOT / "solutions", course / "solutions")
+            subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", synthetic.PS,
+                            "--force"], cwd=course, check=True, capture_output=True,
+                           env=dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"))
+            expected = synthetic.write_class(course, students, seed)
+            summary = batch.grade_class(course, synthetic.PS, workers=count, out=io.StringIO())
+            with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+                right = sum(sum(g.auto_score or 0 for nb in gb.find_submission(synthetic.PS, s).notebooks
+                                for g in nb.grades) == e["score"] for s, e in expected.items())
+        out.append({"students": students, "workers": count, "wall_s": summary["wall_s"],
+                    "s_per_submission": summary["s_per_submission"],
+                    "worker_s_median": summary["worker_s_median"], "worker_mb_peak": summary["worker_mb_peak"],
+                    "kernel_mb_peak": summary["kernel_mb_peak"], "expected_scores": f"{right} of {students}"})
+    if len(out) > 1:
+        for row in out:
+            row["speed_up"] = round(out[0]["wall_s"] / row["wall_s"], 2)
+    return out
+
+
 def time_command(args: list[str]) -> float:
     """Wall-clock seconds of a command run in the repository (it must succeed)."""
     start = time.perf_counter()
@@ -308,7 +346,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./course bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--suite", action="store_true",
                         help="also time the full test suite and the quick lane (several minutes)")
+    parser.add_argument("--grading", type=int, metavar="N", default=None,
+                        help="only grade a synthetic class of N (./course grade) with 1 and 2 workers")
+    parser.add_argument("--workers", default="1,2", help="worker counts for --grading (default 1,2)")
     args = parser.parse_args(argv)
+    if args.grading:
+        rows = time_grading(args.grading, [int(w) for w in args.workers.split(",")])
+        json.dump({"grading": rows}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
     explorers = all_explorers()
     report: dict = {"explorers": [time_explorer(e) for e in explorers], "pages": page_bytes(explorers),
                     "budget_ms": BUDGET_MS, "calculator_budget_ms": CALCULATOR_BUDGET_MS}
