@@ -57,13 +57,14 @@ def _graded(course: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory, request):
-    """A course with the synthetic class, graded by two workers with the
-    course's real settings (30 s of computing per cell) while the rest of the
-    suite keeps the machine busy: killed (the grader and its workers) once a
-    third of the class is graded, then run again to the end."""
+    """A course with the synthetic class, graded by two workers (the cell
+    limit at 5 s of computing; the course's 30 s is what ``./course bench
+    --grading 300`` runs) while the rest of the suite keeps the machine busy:
+    killed (the grader and its workers) once a third of the class is graded,
+    then run again to the end."""
     n = request.config.getoption("--class-size")
     course = tmp_path_factory.mktemp("class") / "course"
-    grading.make_course(course, grading.SPECS[PS], timeout=None)
+    grading.make_course(course, grading.SPECS[PS], timeout=grading.SHORT_TIMEOUT)
     for extra in (course / "submitted").iterdir():       # the test_grading class is not this one
         grading.shutil.rmtree(extra)
     expected = synthetic.write_class(course, n, seed=1)
@@ -137,7 +138,7 @@ def test_each_problem_is_named_in_the_summary(graded_class):
     looped = next(s for s, e in expected.items() if e["kind"] == "endless")
     graded = grading.nbformat.read(course / "autograded" / looped / PS / f"{PS}.ipynb", as_version=4)
     cell = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "n_per_arm")
-    assert "stopped after 30 s of computing" in cell.outputs[-1]["evalue"]   # the course's own limit
+    assert f"stopped after {grading.SHORT_TIMEOUT} s of computing" in cell.outputs[-1]["evalue"]
     csv_rows = (course / ".grading" / PS / "summary.csv").read_text().splitlines()
     assert len(csv_rows) == len(expected) + 1 and csv_rows[0] == "student,score,max_score,seconds,notes"
     assert "Graded " in graded_class["output"] and "per submission overall" in graded_class["output"]
