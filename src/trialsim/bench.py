@@ -308,6 +308,29 @@ def time_grading(students: int, workers: list[int], seed: int = 1) -> list[dict]
     return out
 
 
+def kernel_memory(chapters: list[Path] | None = None) -> list[dict]:
+    """The memory a learner's kernel holds after Run All of each chapter (the
+    resident set of the kernel process, in MB): what a JupyterHub needs per
+    student with one chapter open."""
+    import jupytext
+    import psutil
+    from nbclient import NotebookClient
+
+    out = []
+    for path in chapters or sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md")):
+        nb = jupytext.read(path)
+        client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        start = time.perf_counter()
+        with client.setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            rss = psutil.Process(client.km.provisioner.pid).memory_info().rss
+        out.append({"chapter": path.stem, "kernel_mb": round(rss / 2**20), "run_all_s":
+                    round(time.perf_counter() - start, 1)})
+    return out
+
+
 def time_command(args: list[str]) -> float:
     """Wall-clock seconds of a command run in the repository (it must succeed)."""
     start = time.perf_counter()
@@ -349,7 +372,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grading", type=int, metavar="N", default=None,
                         help="only grade a synthetic class of N (./course grade) with 1 and 2 workers")
     parser.add_argument("--workers", default="1,2", help="worker counts for --grading (default 1,2)")
+    parser.add_argument("--kernels", action="store_true",
+                        help="only measure a chapter's kernel memory after Run All (each chapter)")
     args = parser.parse_args(argv)
+    if args.kernels:
+        json.dump({"kernels": kernel_memory()}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
     if args.grading:
         rows = time_grading(args.grading, [int(w) for w in args.workers.split(",")])
         json.dump({"grading": rows}, sys.stdout, indent=2)
