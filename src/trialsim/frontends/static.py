@@ -21,7 +21,7 @@ from . import payload
 if TYPE_CHECKING:
     from .explorer import Explorer
 
-JS_MODULES = ("core", "payload", "figures", "explorer", "quiz", "drill", "appraisal", "handout")
+JS_MODULES = ("core", "payload", "figures", "explorer", "quiz", "drill", "appraisal", "handout", "learningtest")
 
 
 def controls_html(explorer: Explorer, dom: str) -> str:

@@ -1,0 +1,244 @@
+"""The course's appraisal test: does the course teach?
+
+``book/appraisal-test.yml`` holds two parallel forms (A and B) of the same
+questions of appraisal, each a new scenario testing one Informed Health
+Choices Key Concept that a chapter teaches; items of the same ``pair`` test
+the same concept in the same way. A learner takes one form before chapter 1
+and the other after chapter 8 (which form comes first is random).
+
+This module loads and checks the item bank, and gives an instructor the
+numbers of a class:
+
+* ``item_analysis``: each item's difficulty (the share right) and
+  discrimination (the correlation of the item with the rest of the test),
+  flagging the items that do not tell stronger from weaker learners;
+* ``simulate_class``: a seeded simulated class (a two-parameter item-response
+  model: each learner an ability, each item a difficulty and a
+  discrimination, the post-test ability raised by a gain), on which the
+  report is checked;
+* ``paired_change``: the change from pre- to post-test by Key Concept, with
+  its 95% interval (paired t), and ``change_figure`` to plot it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+BANK = Path(__file__).resolve().parents[3] / "book" / "appraisal-test.yml"
+CHAPTERS = {1: "01-celltop-spinal-cord", 2: "02-als-run-in", 3: "03-progressive-ms", 4: "04-mesems",
+            5: "05-liver-landmark", 6: "06-meta-analysis", 7: "07-mechanism-to-marketing",
+            8: "08-capstone-appraisal"}
+FLAG_BELOW = 0.20   # corrected item-total correlation under which an item is flagged
+
+
+class ItemBankError(ValueError):
+    """The item bank is malformed: the message names the item and the problem."""
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    pair: str
+    form: str
+    concept: str
+    chapter: int
+    prompt: str
+    options: tuple[str, ...]
+    answer: int          # index of the right option, as written
+    why: str
+
+
+def load(path: Path = BANK) -> tuple[dict[str, str], list[Item]]:
+    """The Key Concepts (code -> wording) and the items of the bank at
+    ``path``, checked; raises ``ItemBankError`` naming what is wrong."""
+    import yaml
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    concepts = {str(k): str(v) for k, v in (raw.get("concepts") or {}).items()}
+    items = []
+    for n, entry in enumerate(raw.get("items") or [], 1):
+        where = f"{path.name}, item {n} ({entry.get('id', 'no id')})"
+        missing = [k for k in ("id", "pair", "form", "concept", "chapter", "prompt", "options", "why")
+                   if not entry.get(k)]
+        if missing:
+            raise ItemBankError(f"{where}: missing {', '.join(missing)}")
+        if entry["form"] not in ("A", "B"):
+            raise ItemBankError(f"{where}: form is {entry['form']!r}; it must be A or B")
+        if str(entry["concept"]) not in concepts:
+            raise ItemBankError(f"{where}: concept {entry['concept']!r} is not one of {', '.join(concepts)}")
+        if entry["chapter"] not in CHAPTERS:
+            raise ItemBankError(f"{where}: chapter {entry['chapter']!r} is not 1 to 8")
+        options = entry["options"]
+        right = [i for i, o in enumerate(options) if o.get("correct")]
+        if not 3 <= len(options) <= 4 or len(right) != 1:
+            raise ItemBankError(f"{where}: needs three or four options with exactly one marked correct: true "
+                                f"(has {len(options)} options, {len(right)} correct)")
+        items.append(Item(str(entry["id"]), str(entry["pair"]), entry["form"], str(entry["concept"]),
+                          int(entry["chapter"]), " ".join(str(entry["prompt"]).split()),
+                          tuple(" ".join(str(o["text"]).split()) for o in options), right[0],
+                          " ".join(str(entry["why"]).split())))
+    ids = [i.id for i in items]
+    if len(set(ids)) != len(ids):
+        raise ItemBankError(f"{path.name}: item ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+    for pair in sorted({i.pair for i in items}):
+        both = [i for i in items if i.pair == pair]
+        if sorted(i.form for i in both) != ["A", "B"] or len({(i.concept, i.chapter) for i in both}) != 1:
+            raise ItemBankError(f"{path.name}: pair {pair!r} needs one A and one B item with the same concept "
+                                f"and chapter; it has {[(i.id, i.form, i.concept, i.chapter) for i in both]}")
+    return concepts, items
+
+
+def form(items: list[Item], name: str) -> list[Item]:
+    """The items of form ``name``, in pair order (the same order in both forms)."""
+    pairs = sorted({i.pair for i in items}, key=[i.pair for i in items].index)
+    return [next(i for i in items if i.pair == p and i.form == name) for p in pairs]
+
+
+# ------------------------------------------------------------ a class's numbers
+def simulate_class(n: int, items: list[Item], seed: int, gain: float = 0.8,
+                   discrimination: dict[str, float] | None = None) -> pd.DataFrame:
+    """A synthetic class of ``n`` learners (seeded): for each learner, form A
+    or B first at random, then the other; right (1) or wrong (0) on each item
+    from a two-parameter item-response model. Abilities are standard normal
+    before and raised by ``gain`` (with spread 0.3) after; each pair's
+    difficulty is drawn once for both forms, so the forms are parallel; an
+    item's discrimination is 1.5 unless ``discrimination`` gives another.
+    One row per learner, test (pre, post) and item."""
+    rng = np.random.default_rng(seed)
+    pairs = sorted({i.pair for i in items})
+    difficulty = dict(zip(pairs, rng.normal(0.0, 0.8, len(pairs)), strict=True))
+    slopes = {i.id: (discrimination or {}).get(i.id, 1.5) for i in items}
+    rows = []
+    for learner in range(n):
+        ability = rng.normal()
+        first = "A" if rng.random() < 0.5 else "B"
+        for test, theta, name in (("pre", ability, first),
+                                  ("post", ability + rng.normal(gain, 0.3), "B" if first == "A" else "A")):
+            for item in form(items, name):
+                p = 1 / (1 + math.exp(-slopes[item.id] * (theta - difficulty[item.pair])))
+                rows.append({"learner": f"L{learner + 1:03d}", "test": test, "form": name, "item": item.id,
+                             "concept": item.concept, "right": int(rng.random() < p)})
+    return pd.DataFrame(rows)
+
+
+def item_analysis(responses: pd.DataFrame) -> pd.DataFrame:
+    """Each item's difficulty (share right), discrimination (correlation of the
+    item with the learner's score on the rest of the same test, form by form)
+    and whether it is flagged (discrimination under ``FLAG_BELOW``), from
+    responses with columns learner, test, form, item, right."""
+    out = []
+    for (_, name), sheet in responses.groupby(["test", "form"]):
+        wide = sheet.pivot(index="learner", columns="item", values="right")
+        total = wide.sum(axis=1)
+        for item in wide.columns:
+            rest = total - wide[item]
+            r = float(np.corrcoef(wide[item], rest)[0, 1]) if wide[item].std() > 0 and rest.std() > 0 else 0.0
+            out.append({"item": item, "form": name, "n": len(wide), "right": int(wide[item].sum())})
+            out[-1]["discrimination_by_test"] = r
+    frame = pd.DataFrame(out)
+    summary = frame.groupby(["item", "form"], as_index=False).agg(
+        n=("n", "sum"), right=("right", "sum"), discrimination=("discrimination_by_test", "mean"))
+    summary["difficulty"] = summary["right"] / summary["n"]
+    summary["flagged"] = summary["discrimination"] < FLAG_BELOW
+    return summary[["item", "form", "n", "difficulty", "discrimination", "flagged"]].sort_values("item",
+                                                                                             ignore_index=True)
+
+
+def paired_change(responses: pd.DataFrame) -> pd.DataFrame:
+    """The change from pre- to post-test in the share right, by Key Concept and
+    overall, over the learners who took both: the mean change and its 95%
+    interval (paired t)."""
+    from scipy import stats
+
+    per = (responses.groupby(["learner", "concept", "test"])["right"].mean().unstack("test")
+           .dropna(subset=["pre", "post"]))
+    overall = responses.groupby(["learner", "test"])["right"].mean().unstack("test").dropna()
+    rows = []
+    for concept, frame in [*per.groupby(level="concept"), ("all", overall)]:
+        diff = (frame["post"] - frame["pre"]).to_numpy()
+        n = len(diff)
+        mean = float(diff.mean())
+        half = float(stats.t.ppf(0.975, n - 1) * diff.std(ddof=1) / math.sqrt(n)) if n > 1 else float("nan")
+        rows.append({"concept": concept, "learners": n, "pre": float(frame["pre"].mean()),
+                     "post": float(frame["post"].mean()), "change": mean, "ci_low": mean - half,
+                     "ci_high": mean + half})
+    return pd.DataFrame(rows)
+
+
+def change_figure(change: pd.DataFrame, concepts: dict[str, str]) -> dict:
+    """A plotly figure: each Key Concept's mean change in the share right, with
+    its 95% interval, and the whole test's."""
+    labels = [("All items" if c == "all" else f"{c} {concepts.get(c, '')[:38]}") for c in change["concept"]]
+    return {
+        "data": [{"type": "scatter", "mode": "markers", "x": [round(100 * v, 1) for v in change["change"]],
+                  "y": labels, "name": "Mean change",
+                  "error_x": {"type": "data", "symmetric": False,
+                              "array": [round(100 * (h - m), 1) for h, m in zip(change["ci_high"],
+                                                                                change["change"], strict=True)],
+                              "arrayminus": [round(100 * (m - lo), 1) for lo, m in zip(change["ci_low"],
+                                                                                       change["change"],
+                                                                                       strict=True)]},
+                  "marker": {"size": 9, "color": "#1f5f99"}}],
+        "layout": {"title": {"text": "Change from pre- to post-test, by Key Concept (95% interval)"},
+                   "xaxis": {"title": {"text": "Change in share of items right (percentage points)"},
+                             "zeroline": True},
+                   "yaxis": {"autorange": "reversed", "automargin": True}, "height": 120 + 34 * len(labels),
+                   "showlegend": False, "margin": {"l": 20, "r": 30, "t": 60, "b": 60}},
+    }
+
+
+# ------------------------------------------------------------ on the site
+def _options(item: Item) -> list[tuple[int, str]]:
+    """The item's options in display order: a shuffle seeded by its id, the
+    same on every build."""
+    import hashlib
+    import random
+
+    seed = int.from_bytes(hashlib.sha256(f"appraisal-test/{item.id}".encode()).digest()[:8], "big")
+    order = list(enumerate(item.options))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def test_html(concepts: dict[str, str], items: list[Item]) -> str:
+    """The test on the site: both forms (the learner's browser shows one at a
+    time, ``book/static/js/learningtest.js`` scores it and keeps the results in
+    the browser alone), and the data it scores with."""
+    import html
+    import json
+
+    forms = []
+    for name in ("A", "B"):
+        questions = []
+        for number, item in enumerate(form(items, name), 1):
+            radios = "".join(
+                f'<div class="tlt-option"><input type="radio" id="tlt-{item.id}-{i}" name="tlt-{item.id}" '
+                f'value="{i}"><label for="tlt-{item.id}-{i}">{html.escape(text)}</label></div>'
+                for i, text in _options(item))
+            questions.append(f'<fieldset class="tlt-question" data-item="{item.id}"><legend>'
+                             f'<span class="tlt-number">{number}.</span> {html.escape(item.prompt)}</legend>'
+                             f"{radios}</fieldset>")
+        forms.append(f'<form class="tlt-form" data-form="{name}" hidden novalidate>{"".join(questions)}'
+                     f'<p class="tlt-unanswered" role="alert" hidden></p>'
+                     f'<button type="submit" class="tlt-score">Score my answers</button></form>')
+    data = {"concepts": concepts,
+            "chapters": {str(n): f"../chapters/{stem}.html" for n, stem in CHAPTERS.items()},
+            "items": {i.id: {"form": i.form, "pair": i.pair, "concept": i.concept, "chapter": i.chapter,
+                             "answer": i.answer, "right": i.options[i.answer], "why": i.why} for i in items}}
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return (f'<div class="tlt-test"><div class="tlt-status" aria-live="polite"></div>{"".join(forms)}'
+            f'<section class="tlt-results" aria-live="polite" hidden></section>'
+            f'<p class="tlt-actions"><button type="button" class="tlt-clear">Clear my answers from this browser'
+            f'</button></p><script type="application/json" class="tlt-data">{payload}</script></div>')
+
+
+def show(path: Path = BANK) -> None:
+    """Display the test (in a page of the book)."""
+    from IPython.display import HTML, display
+
+    display(HTML(test_html(*load(path))))
