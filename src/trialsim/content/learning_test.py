@@ -23,8 +23,10 @@ numbers of a class:
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -242,3 +244,158 @@ def show(path: Path = BANK) -> None:
     from IPython.display import HTML, display
 
     display(HTML(test_html(*load(path))))
+
+
+# ------------------------------------------------------------ for a class (nbgrader)
+ASSIGNMENTS = {"A": "appraisal-a", "B": "appraisal-b"}
+LETTERS = "abcd"
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _meta(grade_id: str, *, solution: bool = False, points: int | None = None) -> dict:
+    meta = {"grade": points is not None, "grade_id": grade_id, "locked": not solution, "schema_version": 3,
+            "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def notebook(concepts: dict[str, str], items: list[Item], name: str) -> Any:
+    """Form ``name`` of the test as an nbgrader source notebook: each question
+    with its options lettered in the site's order, an answer cell (one
+    letter) and an autograded check worth one point (its right letter in a
+    hidden test)."""
+    import nbformat
+
+    v4 = nbformat.v4
+    cells = [v4.new_markdown_cell(
+        f"# Appraisal test, form {name}\n\nThirteen short scenarios, each testing one Informed Health "
+        "Choices Key Concept that the course teaches. For each question, give the letter of the best "
+        "answer in the cell under it. Do not look anything up: the test measures what you can do, before "
+        "and after the course.", metadata=_meta("intro"))]
+    for number, item in enumerate(form(items, name), 1):
+        shown = _options(item)
+        lines = "\n".join(f"- **{LETTERS[k]}.** {text}" for k, (_, text) in enumerate(shown))
+        cells.append(v4.new_markdown_cell(
+            f"## Question {number} ({item.concept} {concepts[item.concept]})\n\n{item.prompt}\n\n{lines}\n\n"
+            f'In the cell below, replace its contents with `answer_{item.pair} = "?"`, your letter in place of ?, '
+            "and run it.", metadata=_meta(f"q_{item.pair}")))
+        right = LETTERS[[i for i, _ in shown].index(item.answer)]
+        cells.append(v4.new_code_cell(f'### BEGIN SOLUTION\nanswer_{item.pair} = "{right}"\n### END SOLUTION',
+                                      metadata=_meta(f"answer_{item.pair}", solution=True)))
+        cells.append(v4.new_code_cell(
+            f"# Checks for question {number}\n"
+            f'assert "answer_{item.pair}" in globals(), "run the answer cell above first"\n'
+            f'assert str(answer_{item.pair}).strip().lower() in {tuple(LETTERS[:len(shown)])!r}, (\n'
+            f'    "write one letter between the quotes: {", ".join(LETTERS[:len(shown)])}")\n'
+            "### BEGIN HIDDEN TESTS\n"
+            f'assert str(answer_{item.pair}).strip().lower() == "{right}", "not the best answer"\n'
+            "### END HIDDEN TESTS", metadata=_meta(f"test_{item.pair}", points=1)))
+    for cell in cells:
+        cell["id"] = cell.metadata["nbgrader"]["grade_id"].replace("_", "-")
+    return v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"}})
+
+
+def write_notebooks(root: Path = REPO, path: Path = BANK) -> list[Path]:
+    """Write both forms' source notebooks into ``root``'s ``solutions/``
+    (``appraisal-a``, ``appraisal-b``); ``./course release`` makes the
+    students' copies."""
+    import nbformat
+
+    concepts, items = load(path)
+    out = []
+    for name, assignment in ASSIGNMENTS.items():
+        target = root / "solutions" / assignment / f"{assignment}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook(concepts, items, name), target)
+        out.append(target)
+    return out
+
+
+def responses_from_gradebook(db: Path, path: Path = BANK) -> pd.DataFrame:
+    """A class's answers from an nbgrader gradebook holding the two forms'
+    assignments: one row per student, test (the form a student took first is
+    the pre-test, by submission time), item and right (1 or 0)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    _, items = load(path)
+    by_pair = {(i.pair, i.form): i for i in items}
+    taken: dict[str, list] = {}
+    with Gradebook(f"sqlite:///{db}") as gb:
+        for name, assignment in ASSIGNMENTS.items():
+            try:
+                subs = gb.find_assignment(assignment).submissions
+            except MissingEntry:
+                continue
+            for sub in subs:
+                grades = {g.name: (g.score or 0) for nb in sub.notebooks for g in nb.grades}
+                right = {by_pair[(gid.removeprefix("test_"), name)].id: int(score > 0)
+                         for gid, score in grades.items() if gid.startswith("test_")}
+                taken.setdefault(sub.student.id, []).append((sub.timestamp, name, right))
+    rows = []
+    for student, tests in sorted(taken.items()):
+        for test, (_, name, right) in zip(("pre", "post"), sorted(tests, key=lambda t: (t[0] is None, t[0])),
+                                          strict=False):
+            rows += [{"learner": student, "test": test, "form": name, "item": item,
+                      "concept": next(i.concept for i in items if i.id == item), "right": ok}
+                     for item, ok in right.items()]
+    return pd.DataFrame(rows, columns=["learner", "test", "form", "item", "concept", "right"])
+
+
+def class_report(responses: pd.DataFrame, out: Path, path: Path = BANK) -> dict[str, Path]:
+    """The instructors' report of a class, written to folder ``out``: each
+    student's share right by concept before and after (CSV), the paired
+    change by concept with its interval (CSV, and the figure as a page that
+    needs no network), and the item analysis (CSV, with the flagged items)."""
+    import plotly.io as pio
+
+    concepts, _ = load(path)
+    out.mkdir(parents=True, exist_ok=True)
+    by_student = (responses.groupby(["learner", "concept", "test"])["right"].mean().unstack("test")
+                  .reindex(columns=["pre", "post"]).reset_index())
+    by_student["change"] = by_student["post"] - by_student["pre"]
+    files = {"by_student": out / "scores-by-concept.csv", "change": out / "change-by-concept.csv",
+             "items": out / "item-analysis.csv", "figure": out / "change-by-concept.html"}
+    by_student.to_csv(files["by_student"], index=False, float_format="%.3f")
+    change = paired_change(responses)
+    change.to_csv(files["change"], index=False, float_format="%.3f")
+    item_analysis(responses).to_csv(files["items"], index=False, float_format="%.3f")
+    pio.write_html(change_figure(change, concepts), files["figure"], include_plotlyjs=True, full_html=True)
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``./course appraisal-report``: write the class's report from the
+    gradebook (``--notebooks``: write the two forms' source notebooks)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="./course appraisal-report", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gradebook", type=Path, default=REPO / "gradebook.db")
+    parser.add_argument("--out", type=Path, default=REPO / "appraisal-report")
+    parser.add_argument("--notebooks", action="store_true",
+                        help="write solutions/appraisal-a and -b from book/appraisal-test.yml instead")
+    args = parser.parse_args(argv)
+    if args.notebooks:
+        for target in write_notebooks():
+            print(f"wrote {target.relative_to(REPO)}; run ./course release {target.parent.name}")
+        return 0
+    if not args.gradebook.is_file():
+        print(f"appraisal-report: no gradebook at {args.gradebook}: grade the class first", file=sys.stderr)
+        return 2
+    responses = responses_from_gradebook(args.gradebook)
+    if responses.empty:
+        print(f"appraisal-report: no graded submission of {' or '.join(ASSIGNMENTS.values())} in "
+              f"{args.gradebook}", file=sys.stderr)
+        return 2
+    files = class_report(responses, args.out)
+    both = responses.groupby("learner")["test"].nunique().eq(2).sum()
+    print(f"{responses['learner'].nunique()} students, {both} with both tests; wrote:")
+    for path in files.values():
+        print(f"  {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
