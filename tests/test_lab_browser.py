@@ -6,7 +6,7 @@ file browser opens it as a notebook, Run All renders the prose with numbers
 (no unrendered glue, {eval}, roles or directives), every explorer draws a
 figure with traces, and moving a control shows the engine's new conclusion.
 Then the same with the page's CPU slowed four times from Run All on, for the
-chapters with the most explorers (the others are no lighter). The times are printed:
+chapter with the most explorers (the others are no heavier). The times are printed:
 from Run All to the last explorer drawn, and from a key press to the new
 conclusion.
 """
@@ -27,7 +27,7 @@ from trialsim.explorers import all_explorers
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("[0-9][0-9]-*.md"))
-SLOW_CPU_CHAPTERS = ("04-mesems.md", "06-meta-analysis.md")   # the most explorers (3 and 4)
+SLOW_CPU_CHAPTERS = ("06-meta-analysis.md",)   # the most explorers (4)
 EVAL = re.compile(r"\{eval\}`([^`]+)`")
 RAW_MARKUP = ("{eval}", "{glue", "{term}", "{footcite", "{cite", ":::", "```{")
 
