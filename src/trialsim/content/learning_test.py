@@ -140,8 +140,8 @@ def item_analysis(responses: pd.DataFrame) -> pd.DataFrame:
         for item in wide.columns:
             rest = total - wide[item]
             r = float(np.corrcoef(wide[item], rest)[0, 1]) if wide[item].std() > 0 and rest.std() > 0 else 0.0
-            out.append({"item": item, "form": name, "n": len(wide), "right": int(wide[item].sum())})
-            out[-1]["discrimination_by_test"] = r
+            out.append({"item": item, "form": name, "n": len(wide), "right": int(wide[item].sum()),
+                        "discrimination_by_test": r})
     frame = pd.DataFrame(out)
     summary = frame.groupby(["item", "form"], as_index=False).agg(
         n=("n", "sum"), right=("right", "sum"), discrimination=("discrimination_by_test", "mean"))
@@ -196,15 +196,12 @@ def change_figure(change: pd.DataFrame, concepts: dict[str, str]) -> dict:
 
 # ------------------------------------------------------------ on the site
 def _options(item: Item) -> list[tuple[int, str]]:
-    """The item's options in display order: a shuffle seeded by its id, the
-    same on every build."""
-    import hashlib
-    import random
+    """The item's options in display order, shuffled as the self-check
+    questions are (seeded by the test and the item's id), the same on every
+    build."""
+    from .selfcheck import shuffled
 
-    seed = int.from_bytes(hashlib.sha256(f"appraisal-test/{item.id}".encode()).digest()[:8], "big")
-    order = list(enumerate(item.options))
-    random.Random(seed).shuffle(order)
-    return order
+    return shuffled("appraisal-test", item)
 
 
 def test_html(concepts: dict[str, str], items: list[Item]) -> str:
