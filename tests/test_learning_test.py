@@ -7,6 +7,7 @@ change by concept against scipy."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -47,15 +48,34 @@ def test_a_broken_bank_is_refused_by_name(tmp_path):
     bad.write_text(good.replace("    form: B\n    concept: \"1.1a\"", "    form: C\n    concept: \"1.1a\"", 1))
     with pytest.raises(lt.ItemBankError, match=r"item 2 \(harms-b\): form is 'C'; it must be A or B"):
         lt.load(bad)
-    bad.write_text(good.replace("      - text: A serious side effect as common as about 1 in 13 could still easily "
-                                "have been missed.\n        correct: true",
-                                "      - text: A serious side effect as common as about 1 in 13 could still easily "
-                                "have been missed.", 1))
+    right = "      - text: A serious side effect in about 1 in 13 people could easily have gone unseen.\n"
+    bad.write_text(good.replace(right + "        correct: true\n", right, 1))
     with pytest.raises(lt.ItemBankError, match=r"harms-a\): needs three or four options .* 0 correct"):
         lt.load(bad)
     bad.write_text(good.replace("    pair: harms\n    form: B", "    pair: harmz\n    form: B", 1))
     with pytest.raises(lt.ItemBankError, match="pair 'harms' needs one A and one B item"):
         lt.load(bad)
+
+
+def test_no_option_gives_the_answer_away_to_a_test_wise_reader(tmp_path):
+    """Item-writing cues: the right option is the longest (or the shortest)
+    no more often than chance, each right option is about as long as its
+    distractors, no option says always or never, and the right option is
+    spread over the places it is shown in."""
+    _, items = lt.load()
+    assert lt.answer_cues(items) == []
+    chance = sum(1 / len(i.options) for i in items)
+    longest = [i.id for i in items if len(i.options[i.answer]) >= max(map(len, i.options))]
+    assert len(longest) <= chance
+    # The check catches the classic cue: every right answer padded with a qualifying clause.
+    padded = [replace(i, options=tuple(o + ", at least in this kind of study and for now" if k == i.answer else o
+                                       for k, o in enumerate(i.options))) for i in items]
+    cues = lt.answer_cues(padded)
+    assert cues[0].startswith(f"the right option is the longest in {len(items)} of {len(items)} items (chance is")
+    assert sum("times the length of the others" in c for c in cues) == len(items)
+    never = [replace(items[0], options=(items[0].options[0], "Harms never happen in small trials.",
+                                        *items[0].options[2:]))]
+    assert f"{items[0].id}: never in 'Harms never happen in small trials.'" in lt.answer_cues(never + items[1:])
 
 
 def test_item_analysis_flags_the_items_that_do_not_discriminate():

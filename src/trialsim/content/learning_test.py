@@ -101,6 +101,48 @@ def form(items: list[Item], name: str) -> list[Item]:
     return [next(i for i in items if i.pair == p and i.form == name) for p in pairs]
 
 
+ABSOLUTES = ("always", "never", "certainly", "definitely")
+LENGTH_RATIO = (0.8, 1.25)   # the right option's length over its distractors' mean
+
+
+def answer_cues(items: list[Item]) -> list[str]:
+    """What would let a test-wise reader find the right options without
+    appraising anything, in words (an empty list when there is nothing):
+    the right option the longest (or the shortest) more often than chance,
+    a right option much longer or shorter than its distractors, absolute
+    words (which mark an option as wrong) and the right option in one
+    position far more often than the others."""
+    def longest(item: Item, sign: int) -> bool:
+        lengths = [sign * len(o) for o in item.options]
+        return lengths[item.answer] >= max(n for k, n in enumerate(lengths) if k != item.answer)
+
+    problems = []
+    chance = sum(1 / len(i.options) for i in items)
+    for sign, word in ((1, "longest"), (-1, "shortest")):
+        hits = [i.id for i in items if longest(i, sign)]
+        if len(hits) > chance:
+            problems.append(f"the right option is the {word} in {len(hits)} of {len(items)} items "
+                            f"(chance is {chance:.1f}): {', '.join(hits)}")
+    for item in items:
+        others = [len(o) for k, o in enumerate(item.options) if k != item.answer]
+        ratio = len(item.options[item.answer]) / (sum(others) / len(others))
+        if not LENGTH_RATIO[0] <= ratio <= LENGTH_RATIO[1]:
+            problems.append(f"{item.id}: the right option is {ratio:.2f} times the length of the others "
+                            f"(keep it within {LENGTH_RATIO[0]}-{LENGTH_RATIO[1]})")
+        for option in item.options:
+            found = [w for w in ABSOLUTES if w in option.lower().replace(",", " ").split()]
+            if found:
+                problems.append(f"{item.id}: {', '.join(found)!s} in {option!r}")
+    for name in ("A", "B"):
+        shown = form(items, name)
+        places = [[k for k, _ in _options(i)].index(i.answer) for i in shown]
+        most = max(set(places), key=places.count)
+        if places.count(most) > len(shown) / 2:
+            problems.append(f"form {name}: the right option is shown in place {'ABCD'[most]} in "
+                            f"{places.count(most)} of {len(shown)} items")
+    return problems
+
+
 # ------------------------------------------------------------ a class's numbers
 def simulate_class(n: int, items: list[Item], seed: int, gain: float = 0.8,
                    discrimination: dict[str, float] | None = None) -> pd.DataFrame:
