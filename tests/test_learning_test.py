@@ -78,6 +78,23 @@ def test_no_option_gives_the_answer_away_to_a_test_wise_reader(tmp_path):
     assert f"{items[0].id}: never in 'Harms never happen in small trials.'" in lt.answer_cues(never + items[1:])
 
 
+def test_the_report_warns_of_cues_and_refuses_a_broken_bank(tmp_path, capsys):
+    good = (ROOT / "book" / "appraisal-test.yml").read_text(encoding="utf-8")
+    padded = tmp_path / "padded.yml"
+    right = "A serious side effect in about 1 in 13 people could easily have gone unseen."
+    padded.write_text(good.replace(right, right[:-1] + ", as the rule of three shows for 40 people with no event."))
+    assert lt.main(["--bank", str(padded), "--gradebook", str(tmp_path / "none.db")]) == 2
+    err = capsys.readouterr().err
+    assert "warning: a test-wise reader could find the answers without appraising: harms-a: the right option is " \
+           "1.65 times the length of the others (keep it within 0.8-1.25)" in err
+    assert "the right option is the longest in 7 of 26 items (chance is 6.5): harms-a, " in err
+    assert f"no gradebook at {tmp_path / 'none.db'}" in err
+    broken = tmp_path / "broken.yml"
+    broken.write_text(good.replace('    form: B\n    concept: "1.1a"', '    form: C\n    concept: "1.1a"', 1))
+    assert lt.main(["--bank", str(broken), "--notebooks"]) == 2
+    assert "item 2 (harms-b): form is 'C'; it must be A or B" in capsys.readouterr().err
+
+
 def test_item_analysis_flags_the_items_that_do_not_discriminate():
     _, items = lt.load()
     flat = {"bigdata-a": 0.0, "bigdata-b": 0.0, "source-a": 0.0}

@@ -415,20 +415,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "appraisal-report")
     parser.add_argument("--notebooks", action="store_true",
                         help="write solutions/appraisal-a and -b from book/appraisal-test.yml instead")
+    parser.add_argument("--bank", type=Path, default=BANK, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    try:
+        _, items = load(args.bank)
+    except ItemBankError as error:
+        print(f"appraisal-report: {error}", file=sys.stderr)
+        return 2
+    for cue in answer_cues(items):
+        print(f"appraisal-report: warning: a test-wise reader could find the answers without appraising: {cue}",
+              file=sys.stderr)
     if args.notebooks:
-        for target in write_notebooks():
+        for target in write_notebooks(path=args.bank):
             print(f"wrote {target.relative_to(REPO)}; run ./course release {target.parent.name}")
         return 0
     if not args.gradebook.is_file():
         print(f"appraisal-report: no gradebook at {args.gradebook}: grade the class first", file=sys.stderr)
         return 2
-    responses = responses_from_gradebook(args.gradebook)
+    responses = responses_from_gradebook(args.gradebook, args.bank)
     if responses.empty:
         print(f"appraisal-report: no graded submission of {' or '.join(ASSIGNMENTS.values())} in "
               f"{args.gradebook}", file=sys.stderr)
         return 2
-    files = class_report(responses, args.out)
+    files = class_report(responses, args.out, args.bank)
     both = responses.groupby("learner")["test"].nunique().eq(2).sum()
     print(f"{responses['learner'].nunique()} students, {both} with both tests; wrote:")
     for path in files.values():
