@@ -26,6 +26,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from trialsim import grading
 from trialsim.grading import check
 
 REPO = Path(__file__).resolve().parent.parent
@@ -441,14 +442,11 @@ SPECS = {spec.name: spec for spec in (PS01, PS02, PS03, PS04, PS05, PS06, PS07)}
 
 
 def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run nbgrader in ``root``, with the virtual environment's bin/ on PATH
-    (nbgrader calls alembic by name)."""
-    env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    proc = subprocess.run([str(VENV_BIN / "nbgrader"), *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=900)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"nbgrader {' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
-    return proc
+    """``trialsim.grading.nbgrader``, failing the test with nbgrader's message."""
+    try:
+        return grading.nbgrader(root, *args, check=check)
+    except RuntimeError as err:
+        raise AssertionError(str(err)) from None
 
 
 def submission(spec: Spec, release: nbformat.NotebookNode, student: dict) -> str:
@@ -505,13 +503,7 @@ def make_course(root: Path, spec: Spec, timeout: int | None = SHORT_TIMEOUT) -> 
     limit set to ``timeout`` unless None), the release generated and the
     class's submissions collected from a zip with zip_collect; returns the
     release."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(REPO / "nbgrader_config.py", root)
-    if timeout is not None:
-        with open(root / "nbgrader_config.py", "a") as fh:
-            fh.write(f"\nc.Execute.timeout = {timeout}  # the tests' short limit\n")
-    shutil.copytree(REPO / "solutions", root / "solutions")
-    nbgrader(root, "generate_assignment", spec.name)
+    grading.new_course(root, [spec.name], cell_timeout=timeout)
 
     release = nbformat.read(root / "exercises" / spec.name / spec.notebook, as_version=4)
     archive = root / "downloaded" / spec.name / "archive"

@@ -7,7 +7,6 @@ the gradebook."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
@@ -17,6 +16,7 @@ import pytest
 import test_grading as grading
 
 from trialsim.content import learning_test as lt
+from trialsim.grading import new_course
 
 pytestmark = [pytest.mark.grading, pytest.mark.xdist_group("appraisal-test")]
 REPO = grading.REPO
@@ -50,15 +50,11 @@ def _answers(assignment: str, wrong: set[str]) -> nbformat.NotebookNode:
 def graded(tmp_path_factory):
     """Three students take form A first and B after (one skips the post-test),
     autograded by nbgrader with the course's settings."""
-    root = tmp_path_factory.mktemp("appraisal") / "course"
-    root.mkdir()
-    shutil.copy2(REPO / "nbgrader_config.py", root)
-    shutil.copytree(REPO / "solutions", root / "solutions")
+    root = new_course(tmp_path_factory.mktemp("appraisal") / "course", list(lt.ASSIGNMENTS.values()))
     _, items = lt.load()
     pairs = [i.pair for i in lt.form(items, "A")]
     plan = {"s1": (set(pairs[:6]), set()), "s2": (set(pairs), set(pairs[:3])), "s3": (set(), None)}
     for name, assignment in lt.ASSIGNMENTS.items():
-        grading.nbgrader(root, "generate_assignment", assignment, "--force")
         test = 0 if name == "A" else 1
         for student, wrong in plan.items():
             if wrong[test] is None:

@@ -281,18 +281,12 @@ def time_grading(students: int, workers: list[int], seed: int = 1) -> list[dict]
 
     from nbgrader.api import Gradebook
 
-    from .grading import batch, synthetic
+    from .grading import batch, new_course, synthetic
 
     out = []
     for count in workers:
         with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
-            course = Path(tmp) / "course"
-            course.mkdir()
-            shutil.copy2(ROOT / "nbgrader_config.py", course)
-            shutil.copytree(ROOT / "solutions", course / "solutions")
-            subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", synthetic.PS,
-                            "--force"], cwd=course, check=True, capture_output=True,
-                           env=dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"))
+            course = new_course(Path(tmp) / "course", [synthetic.PS])
             expected = synthetic.write_class(course, students, seed)
             summary = batch.grade_class(course, synthetic.PS, workers=count, out=io.StringIO())
             with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:

@@ -42,6 +42,7 @@ import sqlite3
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -185,12 +186,29 @@ def _problems_in(notebook: Path) -> list[str]:
     return out
 
 
-def _failed(student: str, note: str) -> dict:
-    return {"student": student, "scores": {}, "comments": {}, "penalties": {}, "timestamp": None,
-            "graded_dir": "", "seconds": 0.0, "worker": None, "notes": [note], "worker_mb": 0, "kernel_mb": 0}
+@dataclass
+class Graded:
+    """One student's grading, as a worker hands it to the main process (which
+    alone writes the course's gradebook). A student whose grading failed has
+    no scores, which count as zero, and a note saying why."""
+    student: str
+    scores: dict[str, dict] = field(default_factory=dict)      # notebook -> item -> [score, needs hand marking]
+    comments: dict[str, dict] = field(default_factory=dict)    # notebook -> item -> autograder's comment
+    penalties: dict[str, float] = field(default_factory=dict)  # notebook -> late penalty
+    timestamp: str | None = None
+    graded_dir: str = ""          # the worker's graded copy, moved into autograded/ by merge
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    worker: int | None = None
+    worker_mb: int = 0
+    kernel_mb: int = 0
 
 
-def grade_one(student: str) -> dict:
+def _failed(student: str, note: str) -> Graded:
+    return Graded(student, notes=[note])
+
+
+def grade_one(student: str) -> Graded:
     """Grade one student's submission in this worker; return its scores and
     notes. Whatever goes wrong costs this student's items only: the worker's
     gradebook is set back to the course's, and the next student is graded."""
@@ -201,7 +219,7 @@ def grade_one(student: str) -> dict:
         return _failed(student, f"grading failed ({type(err).__name__}: {str(err)[:160]})")
 
 
-def _grade_one(student: str) -> dict:
+def _grade_one(student: str) -> Graded:
     import nbformat
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -255,38 +273,37 @@ def _grade_one(student: str) -> dict:
                     notes += _problems_in(root / "autograded" / student / ps / f"{nb.name}.ipynb")
     import resource
 
-    return {"student": student, "scores": scores, "comments": comments, "penalties": penalties,
-            "timestamp": timestamp, "graded_dir": str(root / "autograded" / student / ps),
-            "seconds": round(time.perf_counter() - start, 2), "notes": notes, "worker": os.getpid(),
-            "worker_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "kernel_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
+    return Graded(student, scores, comments, penalties, timestamp, str(root / "autograded" / student / ps),
+                  round(time.perf_counter() - start, 2), notes, os.getpid(),
+                  round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                  round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))
 
 
 # --------------------------------------------------------------- the grader
-def merge(course: Path, ps: str, url: str, result: dict, autograded: str = "autograded") -> float:
+def merge(course: Path, ps: str, url: str, result: Graded, autograded: str = "autograded") -> float:
     """Write one graded student into the course's gradebook (one transaction)
     and move the graded copy into ``autograded/``; return the total score."""
     from datetime import datetime
 
     from nbgrader.api import Gradebook
 
-    student = result["student"]
-    stamp = datetime.fromisoformat(result["timestamp"]) if result["timestamp"] else None
+    student = result.student
+    stamp = datetime.fromisoformat(result.timestamp) if result.timestamp else None
     total = 0.0
     with Gradebook(url) as gb:
         gb.update_or_create_student(student)
         sub = gb.update_or_create_submission(ps, student, **({"timestamp": stamp} if stamp else {}))
         for nb in sub.notebooks:
-            scores = result["scores"].get(nb.name, {})
+            scores = result.scores.get(nb.name, {})
             for grade in nb.grades:
                 auto, manual = scores.get(grade.name, [0.0, False])
                 grade.auto_score, grade.needs_manual_grade = auto, manual
                 total += auto or 0.0
             for comment in nb.comments:
-                comment.auto_comment = result["comments"].get(nb.name, {}).get(comment.name)
-            nb.late_submission_penalty = result["penalties"].get(nb.name, 0.0)
+                comment.auto_comment = result.comments.get(nb.name, {}).get(comment.name)
+            nb.late_submission_penalty = result.penalties.get(nb.name, 0.0)
         gb.db.commit()
-    graded = Path(result["graded_dir"])
+    graded = Path(result.graded_dir)
     dest = course / autograded / student / ps
     if graded.is_dir():
         staging = dest.with_name(f".{ps}.incoming")
@@ -381,12 +398,12 @@ def grade_class(course: Path, ps: str, workers: int | None = None, regrade: bool
                     except Exception as err:  # noqa: BLE001 - reported in the summary, the class goes on
                         result = _failed(student, f"grading failed ({type(err).__name__}: {str(err)[:160]})")
                     score = merge(course, ps, url, result)
-                    ledger.rows[student] = {"score": score, "notes": result["notes"], "seconds": result["seconds"],
-                                            "worker_mb": result["worker_mb"], "kernel_mb": result["kernel_mb"],
+                    ledger.rows[student] = {"score": score, "notes": result.notes, "seconds": result.seconds,
+                                            "worker_mb": result.worker_mb, "kernel_mb": result.kernel_mb,
                                             "stamp": timestamp_text(course / "submitted" / student / ps)}
                     ledger.save()
                     done += 1
-                    problems += bool(result["notes"])
+                    problems += bool(result.notes)
                     now = time.perf_counter()
                     if tty:
                         print("\r" + _bar(done, len(todo), started, problems), end="", file=out, flush=True)
