@@ -377,5 +377,5 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_addoption(parser):
-    parser.addoption("--class-size", type=int, default=30,
+    parser.addoption("--class-size", type=int, default=20,
                      help="students in the synthetic class ./course grade is tested on (300: the measured run)")

@@ -6,7 +6,9 @@ from another host, no console errors, no serious axe violations."""
 from __future__ import annotations
 
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -271,17 +273,34 @@ def test_self_checks_give_feedback(open_page, site_pages):
     assert not problems, "\n".join(problems)
 
 
-# ------------------------------------------------------------------ every page, figures
-def test_every_page_loads_cleanly_and_draws_its_figures(open_page, site_pages):
-    """Every built page: each explorer figure and each ``.tsx-plotly`` figure
-    is drawn (holds an svg), no console error, no page error, no request to
-    another host."""
+# ------------------------------------------------------ every page: figures, errors, axe
+AXE_OPTIONS = {"resultTypes": ["violations"]}
+DARK_RULES = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_draws_its_figures_cleanly_and_passes_axe(open_page, site_pages, tmp_path_factory, capsys,
+                                                            scheme):
+    """Every built page, with the system set to a light and to a dark colour
+    scheme: the site follows it; each explorer figure and each ``.tsx-plotly``
+    figure is drawn (holds an svg); there is no console error, no page error
+    and no request to another host; and axe-core finds no serious or critical
+    violation (in dark, of the rules about colour, since only the colours
+    differ). With COURSE_SCREENSHOTS set to a folder, a full-page screenshot of
+    each chapter is saved there for a human to look at."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    chapters = chapter_pages(site_pages)
+    assert chapters, "no chapter pages in the built site"
+    assert INTRO_PAGE in site_pages, f"{INTRO_PAGE} is not in the built site"
+    shots = os.environ.get("COURSE_SCREENSHOTS")
     problems, n_plotly = [], 0
-    for rel, tree in site_pages.items():
-        if rel.startswith("_"):
-            continue
-        rec = open_page(rel)
-        n_plotly += len(list(tree.find_all(class_="tsx-plotly")))
+    pages = [rel for rel in site_pages if not rel.startswith("_")]
+    assert len(pages) >= len(chapters) + 9, pages
+    for rel in pages:
+        rec = open_page(rel, color_scheme=scheme)
+        n_plotly += len(list(site_pages[rel].find_all(class_="tsx-plotly")))
         try:
             wait_drawn(rec.page)
         except Exception:
@@ -289,47 +308,19 @@ def test_every_page_loads_cleanly_and_draws_its_figures(open_page, site_pages):
                 """() => Array.from(document.querySelectorAll('[data-explorer] .tsx-figure, .tsx-plotly'))
                    .filter(f => !f.querySelector('svg')).map(f => f.getAttribute('aria-label'))""")
             problems.append(f"{rel}: figures not drawn: {undrawn}")
+        rec.settle()  # the theme's colours are set after load; late requests are logged
         problems += page_problems(rec)
-    assert not problems, "\n".join(problems)
-    print(f"{n_plotly} .tsx-plotly figures drawn")
-
-
-# ------------------------------------------------------------------ accessibility
-AXE_OPTIONS = {"resultTypes": ["violations"]}
-DARK_RULES = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_accessibility_axe_and_chapter_screenshots(open_page, site_pages, tmp_path_factory, capsys, scheme):
-    """axe-core on every page (figures drawn first), with the system set to a
-    light and to a dark colour scheme: the site follows it, and axe finds no
-    serious or critical violation (in dark, of the rules about colour). A full-page screenshot of each chapter (in
-    light) is saved for a human to look at (no assertion on pixels)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    chapters = chapter_pages(site_pages)
-    assert chapters, "no chapter pages in the built site"
-    assert INTRO_PAGE in site_pages, f"{INTRO_PAGE} is not in the built site"
-    shots = tmp_path_factory.mktemp(f"screenshots-{scheme}")
-    problems = []
-    # every page but the site's root, which only redirects to the intro
-    pages = [rel for rel in site_pages if not rel.startswith("_") and rel != "index.html"]
-    assert len(pages) >= len(chapters) + 8, pages
-    for rel in pages:
-        rec = open_page(rel, color_scheme=scheme)
-        wait_drawn(rec.page)
-        rec.settle()  # the theme's colours are set after load
+        if rel == "index.html":  # the site's root only redirects to the intro
+            continue
         theme = rec.page.evaluate("document.documentElement.dataset.theme")
         if theme != scheme:
             problems.append(f"{rel}: the system asks for {scheme}, the page shows {theme}")
-        if rel in chapters and scheme == "light":
-            path = shots / (rel.replace("/", "__").removesuffix(".html") + ".png")
+        if shots and rel in chapters:
+            path = Path(shots) / f"{scheme}-{rel.replace('/', '__').removesuffix('.html')}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
             rec.page.screenshot(path=str(path), full_page=True)
             with capsys.disabled():
                 print(f"\nscreenshot of {rel}: {path}")
-        # the pages' markup is the same in both schemes, only their colours
-        # differ: in dark, the rules about colour; in light, every rule
         results = axe.run(rec.page, options=AXE_OPTIONS if scheme == "light" else DARK_RULES)
         for v in results.response["violations"]:
             if v.get("impact") in ("serious", "critical"):
@@ -338,4 +329,5 @@ def test_accessibility_axe_and_chapter_screenshots(open_page, site_pages, tmp_pa
                     if v["nodes"] else ""
                 problems.append(f"{rel}: {v['id']} ({v['impact']}, {len(v['nodes'])} nodes) "
                                 f"{v.get('help', '')}; targets {targets}; {summary}")
-    assert not problems, "axe violations:\n" + "\n".join(problems)
+    print(f"{n_plotly} .tsx-plotly figures drawn")
+    assert not problems, "\n".join(problems)
