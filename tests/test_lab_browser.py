@@ -156,6 +156,17 @@ PROSE_DONE = """() => {
   });
 }"""
 
+# jupyterlab-myst renders the whole notebook again as each paragraph's results
+# arrive, so right after Run All the prose can lose its numbers for a moment
+# (a frame or two) and show them again: the prose is read once every paragraph
+# has shown its numbers for a second and a half without a break
+PROSE_STEADY = """() => {
+  const now = performance.now();
+  if (!(""" + PROSE_DONE + """)()) { window.tsxProseSince = null; return false; }
+  if (window.tsxProseSince == null) window.tsxProseSince = now;
+  return now - window.tsxProseSince >= 1500;
+}"""
+
 UNSHOWN = """() => {
   // each markdown cell whose rendered text lacks one of its results, and what it shows
   const widgets = window.jupyterapp.shell.currentWidget.content.widgets, out = [];
@@ -196,6 +207,11 @@ STATE = """() => {
 }"""
 
 
+def _wait_prose_steady(page, timeout: int) -> None:
+    page.evaluate("window.tsxProseSince = null")
+    page.wait_for_function(PROSE_STEADY, timeout=timeout)
+
+
 def _run_all(page, chapter: str, n_explorers: int) -> None:
     """Run All, and wait until every explorer is drawn and every cell has run."""
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
@@ -232,7 +248,7 @@ def _run_all_and_check(page, lab_url: str, chapter: str, slow: bool, course: Pat
     _run_all(page, chapter, len(explorers))
     drawn = time.monotonic() - start
     try:
-        page.wait_for_function(PROSE_DONE, timeout=90_000)
+        _wait_prose_steady(page, 90_000)
     except Exception:
         # jupyterlab-myst now and then leaves a paragraph showing its formulas
         # although their results have arrived (jupyter-book/jupyterlab-myst#107,
@@ -241,7 +257,7 @@ def _run_all_and_check(page, lab_url: str, chapter: str, slow: bool, course: Pat
         _reload_and_run_all(page, chapter, len(explorers))
         print(f"{chapter}: reloaded from disk and run again, for paragraphs that showed formulas: {unshown}")
         try:
-            page.wait_for_function(PROSE_DONE, timeout=60_000)
+            _wait_prose_steady(page, 60_000)
         except Exception:
             pytest.fail(f"{chapter}: numbers computed but not shown, even after reloading and running again: "
                         f"{page.evaluate(UNSHOWN)} (before: {unshown})")
@@ -256,7 +272,7 @@ def _run_all_and_check(page, lab_url: str, chapter: str, slow: bool, course: Pat
         shown_as_code = [e for cell in page.evaluate(UNSHOWN) for e in cell["asCode"]]
         assert len(broken) == 2 and shown_as_code, shown_as_code
         _reload_and_run_all(page, chapter, len(explorers))
-        page.wait_for_function(PROSE_DONE, timeout=60_000)
+        _wait_prose_steady(page, 60_000)
         assert page.evaluate(UNSHOWN) == []
 
     # the prose, as rendered: numbers in place of every inline expression, no raw markup
