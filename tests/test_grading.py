@@ -828,6 +828,11 @@ def test_course_check_command(tmp_path, spec):
     assert "Every automatically marked question passes the checks you can see." in proc.stdout
     assert "✗" not in proc.stdout
 
+
+def test_course_check_refuses_a_damaged_notebook(tmp_path):
+    """The same for every problem set (the notebook is not read as one), so once."""
+    release = nbformat.read(REPO / "exercises" / PS01.name / PS01.notebook, as_version=4)
+    mine = tmp_path / PS01.notebook
     mine.write_text(nbformat.writes(release)[:300])  # damaged in a download
     proc = subprocess.run([str(REPO / "course"), "check", str(mine)], cwd=REPO,
                           capture_output=True, text=True, timeout=600)
