@@ -45,10 +45,30 @@ STUDENTS = {"tsx-ann": "right", "tsx-ben": "exactly_k", "tsx-cal": "wrong_compar
 SERVICE_TOKEN = "course-test-" + os.urandom(16).hex()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _free_ports(n: int) -> list[int]:
+    """``n`` different free ports: held open together while they are chosen,
+    since ports asked for one after another can come back the same (the
+    proxy's public and API ports were once equal, and the Hub got 404s)."""
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def _stop_proxy(api_port: int) -> None:
+    """Stop the configurable-http-proxy serving its API on ``api_port``, if
+    one is still running."""
+    import psutil
+
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        if "configurable-http-proxy" in cmdline and f"--api-port {api_port}" in cmdline:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
 
 
 def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -148,13 +168,13 @@ def hub():
             "c.Execute.timeout = 10\n")
         _run("chown", "-R", f"{TEACHER}:{TEACHER}", str(home))
 
-        port = _free_port()
+        port, hub_port, api_port = _free_ports(3)
         config = base / "jupyterhub_config.py"
         config.write_text(textwrap.dedent(f"""
     c = get_config()
     c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
-    c.JupyterHub.hub_port = {_free_port()}
-    c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{_free_port()}"
+    c.JupyterHub.hub_port = {hub_port}
+    c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
     c.ConfigurableHTTPProxy.command = [{str(proxy)!r}]
     c.JupyterHub.db_url = "sqlite:///{base / 'hub.sqlite'}"
     c.JupyterHub.cookie_secret_file = "{base / 'cookie_secret'}"
@@ -192,6 +212,7 @@ def hub():
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+            _stop_proxy(api_port)  # a Hub that failed to start leaves its proxy running
         if log is not None:
             log.close()
         for user in users:
