@@ -159,12 +159,12 @@ PROSE_DONE = """() => {
 # jupyterlab-myst renders the whole notebook again as each paragraph's results
 # arrive, so right after Run All the prose can lose its numbers for a moment
 # (a frame or two) and show them again: the prose is read once every paragraph
-# has shown its numbers for a second and a half without a break
+# has shown its numbers for half a second without a break
 PROSE_STEADY = """() => {
   const now = performance.now();
   if (!(""" + PROSE_DONE + """)()) { window.tsxProseSince = null; return false; }
   if (window.tsxProseSince == null) window.tsxProseSince = now;
-  return now - window.tsxProseSince >= 1500;
+  return now - window.tsxProseSince >= 500;
 }"""
 
 UNSHOWN = """() => {
