@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-BANK = Path(__file__).resolve().parents[3] / "book" / "appraisal-test.yml"
-CHAPTERS = {1: "01-celltop-spinal-cord", 2: "02-als-run-in", 3: "03-progressive-ms", 4: "04-mesems",
-            5: "05-liver-landmark", 6: "06-meta-analysis", 7: "07-mechanism-to-marketing",
-            8: "08-capstone-appraisal"}
+REPO = Path(__file__).resolve().parents[3]
+BANK = REPO / "book" / "appraisal-test.yml"
+# chapter number -> the stem of its page, from the chapters themselves
+CHAPTERS = {int(p.name[:2]): p.stem for p in sorted((REPO / "chapters").glob("[0-9][0-9]-*.md"))}
 FLAG_BELOW = 0.20   # corrected item-total correlation under which an item is flagged
 
 
@@ -74,7 +74,7 @@ def load(path: Path = BANK) -> tuple[dict[str, str], list[Item]]:
         if str(entry["concept"]) not in concepts:
             raise ItemBankError(f"{where}: concept {entry['concept']!r} is not one of {', '.join(concepts)}")
         if entry["chapter"] not in CHAPTERS:
-            raise ItemBankError(f"{where}: chapter {entry['chapter']!r} is not 1 to 8")
+            raise ItemBankError(f"{where}: chapter {entry['chapter']!r} is not {min(CHAPTERS)} to {max(CHAPTERS)}")
         options = entry["options"]
         right = [i for i, o in enumerate(options) if o.get("correct")]
         if not 3 <= len(options) <= 4 or len(right) != 1:
@@ -288,7 +288,6 @@ def show(path: Path = BANK) -> None:
 # ------------------------------------------------------------ for a class (nbgrader)
 ASSIGNMENTS = {"A": "appraisal-a", "B": "appraisal-b"}
 LETTERS = "abcd"
-REPO = Path(__file__).resolve().parents[3]
 
 
 def _meta(grade_id: str, *, solution: bool = False, points: int | None = None) -> dict:
@@ -361,6 +360,7 @@ def responses_from_gradebook(db: Path, path: Path = BANK) -> pd.DataFrame:
 
     _, items = load(path)
     by_pair = {(i.pair, i.form): i for i in items}
+    concept_of = {i.id: i.concept for i in items}
     taken: dict[str, list] = {}
     with Gradebook(f"sqlite:///{db}") as gb:
         for name, assignment in ASSIGNMENTS.items():
@@ -378,7 +378,7 @@ def responses_from_gradebook(db: Path, path: Path = BANK) -> pd.DataFrame:
         for test, (_, name, right) in zip(("pre", "post"), sorted(tests, key=lambda t: (t[0] is None, t[0])),
                                           strict=False):
             rows += [{"learner": student, "test": test, "form": name, "item": item,
-                      "concept": next(i.concept for i in items if i.id == item), "right": ok}
+                      "concept": concept_of[item], "right": ok}
                      for item, ok in right.items()]
     return pd.DataFrame(rows, columns=["learner", "test", "form", "item", "concept", "right"])
 
