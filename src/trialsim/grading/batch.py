@@ -204,8 +204,11 @@ class Graded:
     kernel_mb: int = 0
 
 
-def _failed(student: str, note: str) -> Graded:
-    return Graded(student, notes=[note])
+def _failed(student: str, why: str | Exception) -> Graded:
+    """A student whose grading failed: no scores, and a note saying why."""
+    if isinstance(why, Exception):
+        why = f"grading failed ({type(why).__name__}: {str(why)[:160]})"
+    return Graded(student, notes=[why])
 
 
 def grade_one(student: str) -> Graded:
@@ -216,7 +219,7 @@ def grade_one(student: str) -> Graded:
         return _grade_one(student)
     except Exception as err:  # noqa: BLE001 - one student's failure must not stop the class
         shutil.copy2(_WORKER["template"], _WORKER["root"] / "gradebook.db")
-        return _failed(student, f"grading failed ({type(err).__name__}: {str(err)[:160]})")
+        return _failed(student, err)
 
 
 def _grade_one(student: str) -> Graded:
@@ -396,7 +399,7 @@ def grade_class(course: Path, ps: str, workers: int | None = None, regrade: bool
                             continue
                         result = _failed(student, "its grading worker stopped twice")
                     except Exception as err:  # noqa: BLE001 - reported in the summary, the class goes on
-                        result = _failed(student, f"grading failed ({type(err).__name__}: {str(err)[:160]})")
+                        result = _failed(student, err)
                     score = merge(course, ps, url, result)
                     ledger.rows[student] = {"score": score, "notes": result.notes, "seconds": result.seconds,
                                             "worker_mb": result.worker_mb, "kernel_mb": result.kernel_mb,
