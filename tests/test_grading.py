@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 import zipfile
 from dataclasses import dataclass, replace
@@ -30,7 +29,6 @@ from trialsim import grading
 from trialsim.grading import check
 
 REPO = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 
 
 @dataclass

@@ -141,32 +141,6 @@ RUN_ALL_DONE = """() => {
   return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
 }"""
 
-PROSE_DONE = """() => {
-  // every markdown cell with inline expressions has their results, and its
-  // rendered text (jupyterlab-myst renders again when they arrive) shows each one
-  const panel = window.jupyterapp.shell.currentWidget;
-  const cells = [...panel.content.model.cells].filter(c => c.type === 'markdown');
-  const widgets = panel.content.widgets.filter(w => w.model.type === 'markdown');
-  return cells.length === widgets.length && cells.every((cell, i) => {
-    const results = cell.getMetadata('user_expressions') || [];
-    if (cell.sharedModel.getSource().includes('{eval}') && results.length === 0) return false;
-    const shown = widgets[i].node.querySelector('.myst');
-    return shown !== null && results.every(r => r.result && r.result.status === 'ok' &&
-                                                shown.textContent.includes(r.result.data['text/plain']));
-  });
-}"""
-
-# jupyterlab-myst renders the whole notebook again as each paragraph's results
-# arrive, so right after Run All the prose can lose its numbers for a moment
-# (a frame or two) and show them again: the prose is read once every paragraph
-# has shown its numbers for half a second without a break
-PROSE_STEADY = """() => {
-  const now = performance.now();
-  if (!(""" + PROSE_DONE + """)()) { window.tsxProseSince = null; return false; }
-  if (window.tsxProseSince == null) window.tsxProseSince = now;
-  return now - window.tsxProseSince >= 500;
-}"""
-
 UNSHOWN = """() => {
   // each markdown cell whose rendered text lacks one of its results, and what it shows
   const widgets = window.jupyterapp.shell.currentWidget.content.widgets, out = [];
@@ -186,6 +160,31 @@ UNSHOWN = """() => {
               asCode: shown ? [...shown.querySelectorAll('code')].slice(0, 3).map(c => c.textContent) : null});
   });
   return out;
+}"""
+
+PROSE_DONE = """() => {
+  // every markdown cell with inline expressions has their results, every
+  // markdown cell is rendered, and its rendered text (jupyterlab-myst renders
+  // again when results arrive) shows each one
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cells = [...panel.content.model.cells].filter(c => c.type === 'markdown');
+  const widgets = panel.content.widgets.filter(w => w.model.type === 'markdown');
+  return cells.length === widgets.length &&
+    cells.every((cell, i) => (!cell.sharedModel.getSource().includes('{eval}') ||
+                              (cell.getMetadata('user_expressions') || []).length > 0) &&
+                             widgets[i].node.querySelector('.myst') !== null) &&
+    (""" + UNSHOWN + """)().length === 0;
+}"""
+
+# jupyterlab-myst renders the whole notebook again as each paragraph's results
+# arrive, so right after Run All the prose can lose its numbers for a moment
+# (a frame or two) and show them again: the prose is read once every paragraph
+# has shown its numbers for half a second without a break
+PROSE_STEADY = """() => {
+  const now = performance.now();
+  if (!(""" + PROSE_DONE + """)()) { window.tsxProseSince = null; return false; }
+  if (window.tsxProseSince == null) window.tsxProseSince = now;
+  return now - window.tsxProseSince >= 500;
 }"""
 
 DRAWN = """n => {
