@@ -76,12 +76,13 @@ def plotly_js_source(root: str | Path | None = None) -> Path:
 
 def figure_html(figure_json: str, label: str = "Figure") -> str:
     """A container the course's JS draws a plotly figure into."""
-    safe = figure_json.replace("</", "<\\/")
+    from .frontends.static import json_script
+
     # the box keeps the figure's height while plotly.js loads, so nothing below it moves
     height = json.loads(figure_json).get("layout", {}).get("height", 450)
     return (f'<div class="tsx-plotly" role="figure" aria-label="{html.escape(label)}" '
             f'style="min-height: {height}px">'
-            f'<script type="application/json">{safe}</script></div>')
+            f'{json_script(figure_json)}</div>')
 
 
 def _figure_label(content) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import data
+from ..frontends.static import json_script
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -207,8 +208,7 @@ class Drill:
                          f'Check claim {i}</button>')
             parts.append(f'<div class="tsd-feedback" id="{cid}-fb" aria-live="polite"></div>')
             parts.append("</fieldset>")
-        data = self.key_json().replace("</", "<\\/")
-        parts.append(f'<script type="application/json" class="tsd-data">{data}</script>')
+        parts.append(json_script(self.key_json(), "tsd-data"))
         parts.append("</div>")
         return "\n".join(parts)
 

@@ -271,11 +271,12 @@ def test_html(concepts: dict[str, str], items: list[Item]) -> str:
             "chapters": {str(n): f"../chapters/{stem}.html" for n, stem in CHAPTERS.items()},
             "items": {i.id: {"form": i.form, "pair": i.pair, "concept": i.concept, "chapter": i.chapter,
                              "answer": i.answer, "right": i.options[i.answer], "why": i.why} for i in items}}
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    from ..frontends.static import json_script
+
     return (f'<div class="tlt-test"><div class="tlt-status" aria-live="polite"></div>{"".join(forms)}'
             f'<section class="tlt-results" aria-live="polite" hidden></section>'
             f'<p class="tlt-actions"><button type="button" class="tlt-clear">Clear my answers from this browser'
-            f'</button></p><script type="application/json" class="tlt-data">{payload}</script></div>')
+            f'</button></p>{json_script(json.dumps(data, ensure_ascii=False), "tlt-data")}</div>')
 
 
 def show(path: Path = BANK) -> None:

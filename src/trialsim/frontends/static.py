@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 JS_MODULES = ("core", "payload", "figures", "explorer", "quiz", "drill", "appraisal", "handout", "learningtest")
 
 
+def json_script(text: str, css_class: str | None = None) -> str:
+    """JSON text as a ``<script type="application/json">`` for a page's
+    scripts to read (``</`` escaped, so no string in it can close the tag)."""
+    attr = f' class="{css_class}"' if css_class else ""
+    safe = text.replace("</", "<\\/")
+    return f'<script type="application/json"{attr}>{safe}</script>'
+
+
 def controls_html(explorer: Explorer, dom: str) -> str:
     """The explorer's title, note and native labelled controls (set to their
     defaults), with element ids made from ``dom``; the static page and the
@@ -88,7 +96,6 @@ def static_html(explorer: Explorer) -> str:
         '<p class="tsx-conclusion"><strong>What a careful reader may conclude: </strong>'
         f'<span data-conclusion aria-live="polite">{esc(default.conclusion)}</span></p>'
     )
-    data = payload.to_json(explorer).replace("</", "<\\/")
-    parts.append(f'<script type="application/json" class="tsx-data">{data}</script>')
+    parts.append(json_script(payload.to_json(explorer), "tsx-data"))
     parts.append("</div>")
     return "\n".join(parts)

@@ -24,6 +24,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..stats import intervals, yourtrial
+from .static import json_script
 
 if TYPE_CHECKING:
     import ipywidgets as widgets
@@ -244,9 +245,8 @@ def examples(name: str) -> dict[str, Any]:
 def container_html(name: str) -> str:
     """The static site's container: the declaration as JSON, for calculators.js."""
     spec = dict(CALCULATORS[name], name=name, verdicts=intervals.VERDICTS)
-    data = json.dumps(spec).replace("</", "<\\/")
     return (f'<div class="tsx-calc" data-calc="{html.escape(name)}">'
-            f'<script type="application/json" class="tsx-calc-spec">{data}</script>'
+            f'{json_script(json.dumps(spec), "tsx-calc-spec")}'
             f'<noscript><p>This calculator computes in your browser: turn on JavaScript to use it.</p></noscript>'
             f"</div>")
 
@@ -556,9 +556,8 @@ def handout_markdown(answers: dict[str, str], attached: dict[str, str]) -> str:
 
 def appraisal_html() -> str:
     """The static site's container for Your appraisal (calculators.js builds it)."""
-    data = json.dumps(APPRAISAL).replace("</", "<\\/")
-    return (f'<div class="tsx-yourappraisal"><script type="application/json" class="tsx-appraisal-spec">{data}'
-            "</script><noscript><p>The appraisal form needs JavaScript.</p></noscript></div>")
+    return (f'<div class="tsx-yourappraisal">{json_script(json.dumps(APPRAISAL), "tsx-appraisal-spec")}'
+            "<noscript><p>The appraisal form needs JavaScript.</p></noscript></div>")
 
 
 def appraisal() -> _Static | widgets.Widget:
