@@ -89,6 +89,10 @@ def test_the_report_warns_of_cues_and_refuses_a_broken_bank(tmp_path, capsys):
            "1.65 times the length of the others (keep it within 0.8-1.25)" in err
     assert "the right option is the longest in 7 of 26 items (chance is 6.5): harms-a, " in err
     assert f"no gradebook at {tmp_path / 'none.db'}" in err
+    text = tmp_path / "grades.txt"
+    text.write_text("student,score\nann,9\n")
+    assert lt.main(["--gradebook", str(text)]) == 2
+    assert f"{text} is not an nbgrader gradebook (file is not a database)" in capsys.readouterr().err
     broken = tmp_path / "broken.yml"
     broken.write_text(good.replace('    form: B\n    concept: "1.1a"', '    form: C\n    concept: "1.1a"', 1))
     assert lt.main(["--bank", str(broken), "--notebooks"]) == 2

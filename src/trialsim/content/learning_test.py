@@ -433,7 +433,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.gradebook.is_file():
         print(f"appraisal-report: no gradebook at {args.gradebook}: grade the class first", file=sys.stderr)
         return 2
-    responses = responses_from_gradebook(args.gradebook, args.bank)
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        responses = responses_from_gradebook(args.gradebook, args.bank)
+    except DatabaseError as error:
+        print(f"appraisal-report: {args.gradebook} is not an nbgrader gradebook ({error.orig}); give the "
+              "course's gradebook.db with --gradebook", file=sys.stderr)
+        return 2
     if responses.empty:
         print(f"appraisal-report: no graded submission of {' or '.join(ASSIGNMENTS.values())} in "
               f"{args.gradebook}", file=sys.stderr)
